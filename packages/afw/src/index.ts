@@ -1,0 +1,6 @@
+/**
+ * @skystack/afw — the core astronomical types: geometry, images, masks, exposures and FITS I/O.
+ */
+export * from "./geom/index.js";
+export * from "./image/index.js";
+export * from "./fits/index.js";

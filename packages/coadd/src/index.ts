@@ -1,0 +1,2 @@
+/** Public API of @skystack/coadd (filled in by its issue). */
+export {};

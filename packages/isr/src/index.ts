@@ -1,0 +1,2 @@
+/** Public API of @skystack/isr (filled in by its issue). */
+export {};

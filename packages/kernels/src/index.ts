@@ -1,0 +1,2 @@
+/** Public API of @skystack/kernels (filled in by its issue). */
+export {};

@@ -1,0 +1,2 @@
+/** Public API of @skystack/meas (filled in by its issue). */
+export {};

@@ -1,0 +1,2 @@
+/** Public API of @skystack/obs-cfht (filled in by its issue). */
+export {};

@@ -1,0 +1,2 @@
+/** Public API of @skystack/obs-sdss (filled in by its issue). */
+export {};

@@ -1,0 +1,2 @@
+/** Public API of @skystack/pipe (filled in by its issue). */
+export {};

@@ -1,0 +1,2 @@
+/** Public API of @skystack/sim (filled in by its issue). */
+export {};
