@@ -1,1 +1,14 @@
-export {};
+/** FITS I/O: headers, images, tables, tile compression, whole-file gzip/bzip2. */
+export * from "./card.js";
+export * from "./errors.js";
+export * from "./file.js";
+export * from "./hdu.js";
+export * from "./header.js";
+export * from "./pixels.js";
+export * from "./scaling.js";
+export * from "./section.js";
+export * from "./source.js";
+export * from "./source-node.js";
+export * from "./tform.js";
+export * from "./image-header.js";
+export * from "./writer.js";
