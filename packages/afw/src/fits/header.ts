@@ -113,6 +113,12 @@ export class Header {
     return this.card(key)?.value;
   }
 
+  /** Values of every valued card with this keyword, in order (for keywords that repeat). */
+  getAll(key: string): CardValue[] {
+    const norm = Header.norm(key);
+    return this.cards.filter((c) => !c.commentary && c.keyword === norm).map((c) => c.value);
+  }
+
   /** Comment of a keyword ("" when none), or undefined when absent. */
   comment(key: string): string | undefined {
     return this.card(key)?.comment;
@@ -291,7 +297,7 @@ export class Header {
     let longstrnAt = -1;
     for (const c of this.cards) {
       const formatted = formatCard(c);
-      if (longstrnAt < 0 && formatted.length > 1 && !c.commentary) longstrnAt = images.length;
+      if (longstrnAt < 0 && formatted.length > 1 && !c.commentary && !c.raw) longstrnAt = images.length;
       images.push(...formatted);
     }
     // Readers such as fitsverify expect the OGIP convention to be declared when CONTINUE is used.

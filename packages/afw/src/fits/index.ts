@@ -12,3 +12,6 @@ export * from "./source-node.js";
 export * from "./tform.js";
 export * from "./image-header.js";
 export * from "./writer.js";
+export * from "./tiled-header.js";
+export * from "./tiled-read.js";
+export * from "./tiled-write.js";

@@ -121,6 +121,19 @@ export function applyScaling(s: PixelScaling, stored: StoredArray, out: FitsPixe
         return;
       }
       const src = stored as Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+      if (dst instanceof Float32Array) {
+        // Single-precision arithmetic step by step, as astropy/numpy scale into float32 arrays,
+        // so the decoded values are bit-identical to astropy's.
+        const f = Math.fround;
+        const bs = f(bscale);
+        const bz = f(bzero);
+        const blank = s.blank === undefined || s.bitpix < 0 ? undefined : Number(s.blank);
+        for (let i = 0; i < n; i++) {
+          const v = src[i]!;
+          dst[outIndex + i] = v === blank ? Number.NaN : f(f(f(v) * bs) + bz);
+        }
+        return;
+      }
       if (s.blank === undefined || s.bitpix < 0) {
         for (let i = 0; i < n; i++) dst[outIndex + i] = src[i]! * bscale + bzero;
       } else {

@@ -5,6 +5,7 @@ import { FitsError } from "./errors.js";
 import { BLOCK_SIZE, Header } from "./header.js";
 import { bitpixFor, makeImageHeader } from "./image-header.js";
 import { copyToBigEndian, elementSize, type FitsPixelArray } from "./pixels.js";
+import { type CompressImageOptions, compressImageHdu } from "./tiled-write.js";
 
 /** An HDU given as a complete header and its data bytes (already big-endian). */
 export interface RawHdu {
@@ -160,6 +161,21 @@ export class FitsWriter {
       await this.pad(n * size, 0);
       this.hduCount++;
     });
+  }
+
+  /**
+   * Writes a tile-compressed image HDU (RICE_1, GZIP_1/2, PLIO_1, HCOMPRESS_1; floats quantized
+   * with dithering unless `quantizeMethod` is "NONE").
+   */
+  async writeCompressedImage(data: FitsPixelArray, shape: readonly number[], options: CompressImageOptions): Promise<void> {
+    let hdu: RawHdu;
+    try {
+      hdu = compressImageHdu(data, shape, options);
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+    await this.writeRaw(hdu);
   }
 
   /** Flushes, closes and renames the temporary file to its final path. */

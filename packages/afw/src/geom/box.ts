@@ -48,10 +48,7 @@ export class Box2I {
       return;
     }
     if (maxX - minX + 1 > INT32_MAX || maxY - minY + 1 > INT32_MAX) {
-      throw new AfwError(
-        "OVERFLOW",
-        `Box2I [${minX}..${maxX}] x [${minY}..${maxY}] has a width or height beyond 2^31-1`,
-      );
+      throw new AfwError("OVERFLOW", `Box2I [${minX}..${maxX}] x [${minY}..${maxY}] has a width or height beyond 2^31-1`);
     }
     this.minX = minX;
     this.minY = minY;
@@ -105,12 +102,7 @@ export class Box2I {
    */
   static fromBox2D(box: Box2D, edge: EdgeHandling = "EXPAND"): Box2I {
     if (box.isEmpty()) return Box2I.EMPTY;
-    if (
-      !Number.isFinite(box.minX) ||
-      !Number.isFinite(box.minY) ||
-      !Number.isFinite(box.maxX) ||
-      !Number.isFinite(box.maxY)
-    ) {
+    if (!Number.isFinite(box.minX) || !Number.isFinite(box.minY) || !Number.isFinite(box.maxX) || !Number.isFinite(box.maxY)) {
       throw new AfwError("INVALID_ARGUMENT", `cannot convert non-finite ${box.toString()} to Box2I`);
     }
     const lo = (v: number) => (edge === "EXPAND" ? Math.floor(v + 0.5) : Math.ceil(v + 0.5));
@@ -178,23 +170,13 @@ export class Box2I {
   contains(other: Point2I | Box2I): boolean {
     if (other instanceof Point2I) return this.containsXY(other.x, other.y);
     if (other.isEmpty()) return true;
-    return (
-      other.minX >= this.minX &&
-      other.maxX <= this.maxX &&
-      other.minY >= this.minY &&
-      other.maxY <= this.maxY
-    );
+    return other.minX >= this.minX && other.maxX <= this.maxX && other.minY >= this.minY && other.maxY <= this.maxY;
   }
 
   /** True if the boxes share at least one pixel (never for an empty box). */
   overlaps(other: Box2I): boolean {
     if (this.isEmpty() || other.isEmpty()) return false;
-    return (
-      other.minX <= this.maxX &&
-      other.maxX >= this.minX &&
-      other.minY <= this.maxY &&
-      other.maxY >= this.minY
-    );
+    return other.minX <= this.maxX && other.maxX >= this.minX && other.minY <= this.maxY && other.maxY >= this.minY;
   }
 
   /** The pixels in both boxes (empty if they do not overlap). */
@@ -253,22 +235,12 @@ export class Box2I {
   /** Box translated by an offset (the empty box stays empty). */
   shiftedBy(offset: Extent2I): Box2I {
     if (this.isEmpty()) return this;
-    return new Box2I(
-      this.minX + offset.x,
-      this.minY + offset.y,
-      this.maxX + offset.x,
-      this.maxY + offset.y,
-    );
+    return new Box2I(this.minX + offset.x, this.minY + offset.y, this.maxX + offset.x, this.maxY + offset.y);
   }
 
   /** Equal bounds (all empty boxes are equal). */
   equals(other: Box2I): boolean {
-    return (
-      this.minX === other.minX &&
-      this.minY === other.minY &&
-      this.maxX === other.maxX &&
-      this.maxY === other.maxY
-    );
+    return this.minX === other.minX && this.minY === other.minY && this.maxX === other.maxX && this.maxY === other.maxY;
   }
 
   /** The area covered by the pixels: [min − 0.5, max + 0.5] (empty → empty). */
@@ -356,12 +328,7 @@ export class Box2D {
 
   /** Box of the given size centred on `center`. */
   static makeCentered(center: Point2D, size: Extent2D): Box2D {
-    return new Box2D(
-      center.x - 0.5 * size.x,
-      center.y - 0.5 * size.y,
-      center.x + 0.5 * size.x,
-      center.y + 0.5 * size.y,
-    );
+    return new Box2D(center.x - 0.5 * size.x, center.y - 0.5 * size.y, center.x + 0.5 * size.x, center.y + 0.5 * size.y);
   }
 
   /** The area covered by the pixels of an integer box: [min − 0.5, max + 0.5]; empty → empty. */
@@ -419,12 +386,7 @@ export class Box2D {
   contains(other: Point2D | Point2I | Box2D): boolean {
     if (other instanceof Box2D) {
       if (other.isEmpty()) return true;
-      return (
-        other.minX >= this.minX &&
-        other.maxX <= this.maxX &&
-        other.minY >= this.minY &&
-        other.maxY <= this.maxY
-      );
+      return other.minX >= this.minX && other.maxX <= this.maxX && other.minY >= this.minY && other.maxY <= this.maxY;
     }
     return this.containsXY(other.x, other.y);
   }
@@ -432,12 +394,7 @@ export class Box2D {
   /** True if the interiors intersect (boxes that only touch along an edge do not overlap). */
   overlaps(other: Box2D): boolean {
     if (this.isEmpty() || other.isEmpty()) return false;
-    return (
-      other.minX < this.maxX &&
-      other.maxX > this.minX &&
-      other.minY < this.maxY &&
-      other.maxY > this.minY
-    );
+    return other.minX < this.maxX && other.maxX > this.minX && other.minY < this.maxY && other.maxY > this.minY;
   }
 
   /** Common part of two boxes (empty if they do not overlap). */
@@ -497,23 +454,13 @@ export class Box2D {
   /** Box translated by an offset. */
   shiftedBy(offset: Extent2D | Extent2I): Box2D {
     if (this.isEmpty()) return this;
-    return new Box2D(
-      this.minX + offset.x,
-      this.minY + offset.y,
-      this.maxX + offset.x,
-      this.maxY + offset.y,
-    );
+    return new Box2D(this.minX + offset.x, this.minY + offset.y, this.maxX + offset.x, this.maxY + offset.y);
   }
 
   /** Equal bounds (all empty boxes are equal). */
   equals(other: Box2D): boolean {
     if (this.isEmpty() || other.isEmpty()) return this.isEmpty() && other.isEmpty();
-    return (
-      this.minX === other.minX &&
-      this.minY === other.minY &&
-      this.maxX === other.maxX &&
-      this.maxY === other.maxY
-    );
+    return this.minX === other.minX && this.minY === other.minY && this.maxX === other.maxX && this.maxY === other.maxY;
   }
 
   /** The four corners, counter-clockwise from min (empty → []). */

@@ -1,14 +1,29 @@
 /**
  * `SpherePoint`: a direction on the unit sphere (ICRS RA/Dec, or any longitude/latitude pair).
  *
- * Angles are radians; `raDeg`/`decDeg` give degrees. Separations use the Vincenty form of the
- * great-circle distance, accurate to rounding error for every separation (coincident points,
- * 1e-12 rad, quarter circles and antipodes alike), unlike the plain cosine or haversine formulas.
+ * Angles are radians; `raDeg`/`decDeg` give degrees. Separations use a haversine formulation
+ * that is accurate to rounding error for every separation (coincident points, 1e-12 rad, quarter
+ * circles and antipodes alike), unlike the plain cosine or haversine formulas.
  * Bearings follow lsst.geom: 0 = towards increasing longitude (east), π/2 = towards increasing
  * latitude (north).
  */
 import { AfwError } from "../image/errors.js";
 import { DEG_PER_RAD, HALF_PI, RAD_PER_DEG, wrapAngle } from "./angle.js";
+
+/** 2π split into a double and the remainder, for precise longitude differences. */
+const TWO_PI_HI = 2 * Math.PI;
+const TWO_PI_LO = 2.4492935982947064e-16;
+
+/**
+ * to − from reduced to [−π, π], computed so that points close together across RA = 0 keep full
+ * precision (both inputs are in [0, 2π)).
+ */
+function lonDiff(from: number, to: number): number {
+  const d = to - from;
+  if (d > Math.PI) return to - TWO_PI_HI - from - TWO_PI_LO; // to − HI is exact (to > π)
+  if (d < -Math.PI) return to + (TWO_PI_HI - from) + TWO_PI_LO; // HI − from is exact (from > π)
+  return d;
+}
 
 /** A 3-vector, e.g. the unit vector of a SpherePoint. */
 export type Vector3 = readonly [number, number, number];
@@ -102,21 +117,24 @@ export class SpherePoint {
   }
 
   /**
-   * Great-circle distance to another point, radians in [0, π] (Vincenty formula:
-   * atan2(|a × b|, a · b) written in spherical coordinates).
+   * Great-circle distance to another point, radians in [0, π].
+   *
+   * Uses the haversine h = sin²(Δδ/2) + cos δ₁ cos δ₂ sin²(Δα/2) together with its complement
+   * 1 − h = sin²((δ₁+δ₂)/2) + cos δ₁ cos δ₂ cos²(Δα/2), both sums of non-negative terms, and
+   * returns 2·atan2(√h, √(1 − h)). This keeps full relative precision for tiny separations (where
+   * the cosine formula fails) and near antipodes (where the plain haversine fails), like Vincenty's
+   * formula, and is exact-ish across RA = 0 because Δα is reduced with a two-part 2π.
    */
   separation(other: SpherePoint): number {
-    const dra = other.ra - this.ra;
-    const sdra = Math.sin(dra);
-    const cdra = Math.cos(dra);
-    const s1 = Math.sin(this.dec);
-    const c1 = Math.cos(this.dec);
-    const s2 = Math.sin(other.dec);
-    const c2 = Math.cos(other.dec);
-    const num1 = c2 * sdra;
-    const num2 = c1 * s2 - s1 * c2 * cdra;
-    const den = s1 * s2 + c1 * c2 * cdra;
-    return Math.atan2(Math.hypot(num1, num2), den);
+    const dra = lonDiff(this.ra, other.ra);
+    const c1c2 = Math.cos(this.dec) * Math.cos(other.dec);
+    const sdd = Math.sin(0.5 * (other.dec - this.dec));
+    const ssd = Math.sin(0.5 * (other.dec + this.dec));
+    const sda = Math.sin(0.5 * dra);
+    const cda = Math.cos(0.5 * dra);
+    const h = sdd * sdd + c1c2 * sda * sda;
+    const k = ssd * ssd + c1c2 * cda * cda;
+    return 2 * Math.atan2(Math.sqrt(h), Math.sqrt(k));
   }
 
   /**
@@ -125,7 +143,7 @@ export class SpherePoint {
    * of the meridian through this point's longitude; for antipodes any value may be returned.
    */
   bearingTo(other: SpherePoint): number {
-    const dra = other.ra - this.ra;
+    const dra = lonDiff(this.ra, other.ra);
     const s1 = Math.sin(this.dec);
     const c1 = Math.cos(this.dec);
     const s2 = Math.sin(other.dec);
@@ -169,7 +187,7 @@ export class SpherePoint {
    * η towards north. Suitable for small separations; infinite when `other` is 90° away or more.
    */
   getTangentPlaneOffset(other: SpherePoint): [number, number] {
-    const dra = other.ra - this.ra;
+    const dra = lonDiff(this.ra, other.ra);
     const s1 = Math.sin(this.dec);
     const c1 = Math.cos(this.dec);
     const s2 = Math.sin(other.dec);

@@ -64,11 +64,7 @@ export function dtypeRange(dtype: PixelDtype): readonly [number, number] {
  * A zero-filled pixel array of `length` elements.
  * @param shared allocate on a SharedArrayBuffer (for worker threads)
  */
-export function makePixelArray<D extends PixelDtype>(
-  dtype: D,
-  length: number,
-  shared = false,
-): ArrayOf<D> {
+export function makePixelArray<D extends PixelDtype>(dtype: D, length: number, shared = false): ArrayOf<D> {
   const bytes = BYTES_PER_PIXEL[dtype];
   if (bytes === undefined) {
     throw new AfwError("DTYPE_MISMATCH", `unsupported pixel dtype "${String(dtype)}"`);

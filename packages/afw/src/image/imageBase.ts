@@ -70,10 +70,7 @@ export abstract class ImageBase<T extends PixelArray> {
     checkDim(height, "image height");
     const stride = layout.stride ?? width;
     if (!Number.isInteger(stride) || stride < width) {
-      throw new AfwError(
-        "INVALID_ARGUMENT",
-        `image stride ${stride} must be an integer >= width ${width}`,
-      );
+      throw new AfwError("INVALID_ARGUMENT", `image stride ${stride} must be an integer >= width ${width}`);
     }
     this.dtype = dtypeOfArray(array);
     const need = spanLength(width, height, stride);
@@ -128,11 +125,7 @@ export abstract class ImageBase<T extends PixelArray> {
   indexOf(x: number, y: number, origin: ImageOrigin = "LOCAL"): number {
     const lx = origin === "PARENT" ? x - this.xy0.x : x;
     const ly = origin === "PARENT" ? y - this.xy0.y : y;
-    if (
-      !(lx >= 0 && lx < this.width && ly >= 0 && ly < this.height) ||
-      !Number.isInteger(lx) ||
-      !Number.isInteger(ly)
-    ) {
+    if (!(lx >= 0 && lx < this.width && ly >= 0 && ly < this.height) || !Number.isInteger(lx) || !Number.isInteger(ly)) {
       throw new AfwError(
         "OUT_OF_BOUNDS",
         `pixel (${x}, ${y}) ${origin} is outside the ${this.width}x${this.height} image ${this.bbox.toString()}`,
@@ -291,9 +284,6 @@ export function checkSameSize(
   what: string,
 ): void {
   if (a.width !== b.width || a.height !== b.height) {
-    throw new AfwError(
-      "SIZE_MISMATCH",
-      `${what}: image dimensions differ (${a.width}x${a.height} vs ${b.width}x${b.height})`,
-    );
+    throw new AfwError("SIZE_MISMATCH", `${what}: image dimensions differ (${a.width}x${a.height} vs ${b.width}x${b.height})`);
   }
 }

@@ -1,0 +1,77 @@
+import { FitsError } from "@skystack/afw";
+import { demo } from "./demo.js";
+import { UsageError } from "./errors.js";
+import { fitsConvert, fitsHeader, fitsInfo } from "./fits.js";
+import { CliLog, LOG_LEVELS, type LogLevel } from "./log.js";
+
+const HELP = `usage: skystack [--log-level debug|info|warn|error] COMMAND ...
+
+Commands:
+  fits info FILE [--json]            list the HDUs of a FITS file
+  fits header FILE [--hdu N]         print a header
+  fits convert IN OUT [options]      copy, compress or decompress a FITS file
+  demo [--out DIR]                   the main job on built-in data
+
+Run 'skystack COMMAND --help' for a command's options.`;
+
+/** Pulls `--log-level X` (anywhere) out of argv. */
+function takeLogLevel(argv: string[]): { level: LogLevel; rest: string[] } {
+  const rest: string[] = [];
+  let level: LogLevel = "info";
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    let value: string | undefined;
+    if (a === "--log-level") value = argv[++i];
+    else if (a.startsWith("--log-level=")) value = a.slice("--log-level=".length);
+    else {
+      rest.push(a);
+      continue;
+    }
+    if (!LOG_LEVELS.includes(value as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
+    level = value as LogLevel;
+  }
+  return { level, rest };
+}
+
+/** Runs the CLI with arguments (without the program name); returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  let log = new CliLog("info");
+  try {
+    const { level, rest } = takeLogLevel(argv);
+    log = new CliLog(level);
+    const [cmd, sub, ...args] = rest;
+    if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+      process.stdout.write(`${HELP}\n`);
+      return cmd === undefined ? 2 : 0;
+    }
+    if (cmd === "fits") {
+      if (sub === "info") return await fitsInfo(args, log);
+      if (sub === "header") return await fitsHeader(args);
+      if (sub === "convert") return await fitsConvert(args, log);
+      if (sub === undefined || sub === "--help" || sub === "-h") {
+        process.stdout.write(`${HELP}\n`);
+        return sub === undefined ? 2 : 0;
+      }
+      throw new UsageError(`unknown command 'fits ${sub}'`);
+    }
+    if (cmd === "demo") return await demo(sub === undefined ? [] : [sub, ...args], log);
+    throw new UsageError(`unknown command '${cmd}' (try skystack --help)`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      log.error(e.message);
+      return 2;
+    }
+    if (e instanceof FitsError) {
+      log.error(e.message);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err.message === "string" && (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" || err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")) {
+      log.error(err.message);
+      return 2;
+    }
+    log.error(err?.message ?? String(e));
+    log.debug(err?.stack ?? "");
+    return 1;
+  }
+}
