@@ -4,3 +4,4 @@
 export * from "./geom/index.js";
 export * from "./image/index.js";
 export * from "./fits/index.js";
+export * from "./persistence/index.js";

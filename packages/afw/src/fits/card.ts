@@ -261,10 +261,20 @@ function formatLongString(prefix: string, value: string, comment: string): strin
     } else {
       const body = images[lastIdx]!.trimEnd();
       images[lastIdx] = `${body.slice(0, -1)}&'`.padEnd(80);
-      for (let off = 0; off < comment.length; off += 64) {
-        const lastPiece = off + 64 >= comment.length;
-        images.push(`CONTINUE  '${lastPiece ? "" : "&"}' / ${comment.slice(off, off + 64)}`.padEnd(80));
+      // Split at spaces (readers join the pieces with one space), hard-split only long words.
+      const pieces: string[] = [];
+      let rest = comment;
+      while (rest.length > 64) {
+        const cut = rest.lastIndexOf(" ", 64);
+        const at = cut > 0 ? cut : 64;
+        pieces.push(rest.slice(0, at));
+        rest = rest.slice(cut > 0 ? at + 1 : at);
       }
+      pieces.push(rest);
+      pieces.forEach((piece, k) => {
+        const lastPiece = k === pieces.length - 1;
+        images.push(`CONTINUE  '${lastPiece ? "" : "&"}' / ${piece}`.padEnd(80));
+      });
     }
   }
   return images;

@@ -1,6 +1,7 @@
 import { FitsError } from "./errors.js";
 import { type HduInfo, paddedSize, type ScanLimits, scanHdu } from "./hdu.js";
 import type { Header } from "./header.js";
+import { imageHeaderFromTiled, parseTiledLayout } from "./tiled-header.js";
 import { allocStored, copyFromBigEndian, type FitsPixelArray } from "./pixels.js";
 import { allocPhysical, applyScaling, pixelScaling } from "./scaling.js";
 import { type ImageSection, product, resolveSection } from "./section.js";
@@ -124,6 +125,14 @@ export class FitsFile {
     throw new FitsError("NO_SUCH_HDU", `no HDU named ${JSON.stringify(which)}${extver !== undefined ? ` with EXTVER ${extver}` : ""}`, {
       file: this.name,
     });
+  }
+
+  /**
+   * The header of an image HDU as an image header: as stored for plain images, reconstructed from
+   * the Z-keywords for tile-compressed ones (no data are read).
+   */
+  imageHeader(hdu: HduInfo): Header {
+    return hdu.type === "compressed-image" ? imageHeaderFromTiled(hdu.header, parseTiledLayout(hdu.header), false) : hdu.header;
   }
 
   /** Reads `length` bytes of an HDU's data starting `offset` bytes into it. */

@@ -132,7 +132,7 @@ export class FitsWriter {
    */
   async writeImage(data: FitsPixelArray, shape: readonly number[], options: WriteImageOptions = {}): Promise<void> {
     await this.guard(async () => {
-      let n = 1;
+      let n = shape.length === 0 ? 0 : 1;
       for (const s of shape) n *= s;
       if (n !== data.length) {
         throw new FitsError("BAD_ARGUMENT", `shape ${JSON.stringify(shape)} has ${n} pixels but the array has ${data.length}`, {

@@ -7,7 +7,7 @@ import type { ColumnInput, NumericColumnArray } from "../../src/fits/table/index
 export interface GenColumn {
   /** Everything but the name (names are assigned per table). */
   input: Omit<ColumnInput, "name">;
-  /** False for columns astropy 5.2.1 cannot read back (PX; scaled variable-length arrays). */
+  /** False for columns astropy 5.2.1 cannot read back (PX, scaled variable-length arrays, K with TZERO). */
   astropy: boolean;
 }
 
@@ -128,14 +128,15 @@ function scaledColumn(nrows: number): fc.Arbitrary<GenColumn> {
           zero,
           ...(nullValue !== undefined ? { null: nullValue } : {}),
         },
-        astropy: true,
+        // astropy 5.2.1 fails on K columns with a TZERO other than 2^63 (UnboundLocalError).
+        astropy: !(code === "K" && zero !== 0),
       }));
     });
 }
 
 /** Scaled float columns: physical = f32 * TSCAL + TZERO (read back as Float64). */
 function scaledFloatColumn(nrows: number): fc.Arbitrary<GenColumn> {
-  const f32 = fc.oneof(fc.constant(0), fc.float({ min: 1e-3, max: 1e6, noNaN: true }), fc.float({ min: -1e6, max: -1e-3, noNaN: true }));
+  const f32 = fc.oneof(fc.constant(0), fc.float({ min: Math.fround(1e-3), max: 1e6, noNaN: true }), fc.float({ min: -1e6, max: Math.fround(-1e-3), noNaN: true }));
   return fc.record({ scale: fc.constantFrom(2, 0.5), zero: fc.constantFrom(0, 1) }).chain(({ scale, zero }) =>
     fc.array(f32, { minLength: nrows, maxLength: nrows }).map((v) => ({
       input: { data: Float64Array.from(v, (x) => Math.fround(x) * scale + zero), format: "E", scale, zero },

@@ -25,11 +25,20 @@ const FITSVERIFY = ["/usr/bin/fitsverify", "/usr/local/bin/fitsverify"].find((p)
 /** Why fitsverify cannot be used, or undefined when it can. */
 export const NO_FITSVERIFY: string | undefined = FITSVERIFY ? undefined : "fitsverify is not installed";
 
-/** Runs `fitsverify -q -e` (errors and warnings) on a file; returns the exit status and report. */
+/**
+ * Runs `fitsverify -q -e` (errors) and `fitsverify -q` (errors and warnings) on a file; ok when
+ * both pass with nothing reported.
+ */
 export function fitsverify(path: string): { ok: boolean; report: string } {
-  const r = spawnSync(FITSVERIFY ?? "fitsverify", ["-q", "-e", path], { encoding: "utf8" });
-  const report = `${r.stdout ?? ""}${r.stderr ?? ""}`;
-  return { ok: r.status === 0 && /verification OK/.test(report) && !/warning/i.test(report), report };
+  let ok = true;
+  let report = "";
+  for (const flags of [["-q", "-e"], ["-q"]]) {
+    const r = spawnSync(FITSVERIFY ?? "fitsverify", [...flags, path], { encoding: "utf8" });
+    const text = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+    report += text;
+    ok &&= r.status === 0 && /verification OK/.test(text);
+  }
+  return { ok, report };
 }
 
 /** The full fitsverify report (used in failure messages). */
