@@ -8,7 +8,8 @@ Run from the repository root with Debian's python (astropy 5.2.1, numpy 1.24):
 Writes, under packages/afw/test/table/fixtures/:
 
 - real-tables.json: for every column of every table HDU of the real files in test/data/real/
-  (SDSS fpM/psField/photoObj/tsField, the bzip2 SDSS frame's HDUs 2 and 3, obs_cfht ccd00.fits):
+  (SDSS fpM/psField/photoObj/tsField, the bzip2 SDSS frame's HDUs 2 and 3, obs_cfht ccd00.fits,
+  the table of a DECam tile-compressed image):
   TFORM, TUNIT, TDIM, astropy's dtype and shape, a sha256 of the column's canonical bytes
   (see `canon` below) and the first/last values, written exactly (ints as decimal strings,
   floats as Python's shortest round-trip repr of the double value).
@@ -52,6 +53,8 @@ REAL_FILES = [
     ("sdss-dr7-obs_sdss/fpM-005754-r3-0280.fit", None),
     ("sdss-dr7-obs_sdss/tsField-005754-3-40-0280.fit", None),
     ("cfht-megacam-obs_cfht/ccd00.fits", None),
+    # A tile-compressed image's table (COMPRESSED_DATA etc.), read as a plain binary table.
+    ("decam-cp-legacypipe/c4d_130105_065255_ood_r_a1-N15.fits.fz", [1]),
 ]
 
 
@@ -205,7 +208,7 @@ def real_fixtures():
     files = []
     for rel, only in REAL_FILES:
         path = os.path.join(REAL, rel)
-        with fits.open(path) as hdul:
+        with fits.open(path, disable_image_compression=True) as hdul:
             hdus = []
             for i, hdu in enumerate(hdul):
                 if only is not None and i not in only:

@@ -1,4 +1,4 @@
-import { FitsError } from "./errors.js";
+import { FitsError, type FitsErrorLocation } from "./errors.js";
 import { type HduInfo, paddedSize, type ScanLimits, scanHdu } from "./hdu.js";
 import type { Header } from "./header.js";
 import { imageHeaderFromTiled, parseTiledLayout } from "./tiled-header.js";
@@ -9,7 +9,13 @@ import type { ByteSource } from "./source.js";
 import { type OpenSourceOptions, openByteSource } from "./source-node.js";
 
 /** Options for {@link FitsFile.open}. */
-export interface FitsOpenOptions extends OpenSourceOptions, Partial<ScanLimits> {}
+export interface FitsOpenOptions extends OpenSourceOptions, Partial<ScanLimits> {
+  /**
+   * Largest decoded image (or section) this reader will allocate, in bytes (default 4 GiB). A
+   * header declaring more gives a TOO_LARGE error instead of an allocation attempt.
+   */
+  maxImageBytes?: number;
+}
 
 /** Options for {@link FitsFile.readImage}. */
 export interface ReadImageOptions {
@@ -50,6 +56,8 @@ export class FitsFile {
   private readonly found: HduInfo[] = [];
   private complete = false;
   private readonly limits: ScanLimits;
+  /** Largest decoded image this reader allocates, bytes. */
+  readonly maxImageBytes: number;
 
   private constructor(
     /** The underlying bytes. */
@@ -57,11 +65,16 @@ export class FitsFile {
     options: FitsOpenOptions,
   ) {
     this.limits = { maxHeaderBytes: options.maxHeaderBytes ?? 64 * 1024 * 1024 };
+    this.maxImageBytes = options.maxImageBytes ?? 4 * 1024 ** 3;
   }
 
   /** Opens a file path or in-memory bytes (plain, gzip or bzip2, detected from content). */
   static async open(input: string | Uint8Array | ArrayBuffer, options: FitsOpenOptions = {}): Promise<FitsFile> {
-    const source = await openByteSource(input, options);
+    return FitsFile.fromSource(await openByteSource(input, options), options);
+  }
+
+  /** Opens a FITS file over any {@link ByteSource} (e.g. a browser Blob adapter or a test wrapper). */
+  static async fromSource(source: ByteSource, options: FitsOpenOptions = {}): Promise<FitsFile> {
     const f = new FitsFile(source, options);
     try {
       await f.scanTo(0);
@@ -179,15 +192,16 @@ export class FitsFile {
     const scaling = pixelScaling(h, bitpix);
     if (options.scale === false) scaling.kind = "raw";
     const bytesPer = Math.abs(bitpix) / 8;
-    const total = product(sec.shape);
-    if (naxis > 0 && total * bytesPer > hdu.dataSize) {
-      throw new FitsError("BAD_VALUE", "section exceeds the data size", where);
-    }
-    const out = allocPhysical(scaling, naxis === 0 ? 0 : total);
-    if (naxis === 0 || total === 0) return { data: out, shape: naxis === 0 ? [] : sec.shape, bitpix, header: h };
+    const total = naxis === 0 ? 0 : product(sec.shape);
+    if (total === 0) return { data: allocPhysical(scaling, 0), shape: naxis === 0 ? [] : sec.shape, bitpix, header: h };
     if (hdu.truncated) {
       throw new FitsError("TRUNCATED", `file ends inside the data (declared ${hdu.dataSize} bytes at offset ${hdu.dataOffset})`, where);
     }
+    this.checkAllocation(total * 8, where);
+    // With no known file size (streamed gzip), read the bytes first so a lying header fails on
+    // the missing bytes rather than on an allocation.
+    const prefetched = this.source.size === undefined ? await this.readData(hdu, 0, hdu.dataSize) : undefined;
+    const out = allocPhysical(scaling, total);
     const nx = shape[0]!;
     const rowLen = sec.shape[0]!;
     // Iterate over the "lines" (all axes but the first) of the section; read runs of whole lines.
@@ -212,7 +226,10 @@ export class FitsFile {
       // A run: consecutive section lines that are consecutive in the file (same plane, rows in a row).
       const firstFileLine = fileLineOf(counter);
       const run = Math.min((lineShape[0] ?? 1) - (counter[0] ?? 0), linesPerRead);
-      const bytes = await this.readData(hdu, firstFileLine * nx * bytesPer, run * nx * bytesPer);
+      const byteOffset = firstFileLine * nx * bytesPer;
+      const bytes = prefetched
+        ? prefetched.subarray(byteOffset, byteOffset + run * nx * bytesPer)
+        : await this.readData(hdu, byteOffset, run * nx * bytesPer);
       for (let r = 0; r < run; r++) {
         const srcOffset = (r * nx + sec.start[0]!) * bytesPer;
         if (stored) {
@@ -233,6 +250,13 @@ export class FitsFile {
       }
     }
     return { data: out, shape: sec.shape, bitpix, header: h };
+  }
+
+  /** Throws TOO_LARGE when a decode would allocate more than {@link maxImageBytes}. */
+  checkAllocation(bytes: number, where: FitsErrorLocation): void {
+    if (bytes > this.maxImageBytes) {
+      throw new FitsError("TOO_LARGE", `decoding needs ${bytes} bytes, above the limit of ${this.maxImageBytes} (maxImageBytes)`, where);
+    }
   }
 
   /** Reads an HDU with a reader for a kind of data (tables use this). */

@@ -154,7 +154,10 @@ export async function scanHdu(
 ): Promise<HduInfo | undefined> {
   const where = { file: source.name, hdu: index };
   const probe = await source.read(offset, 10);
-  if (probe.length === 0) return undefined;
+  if (probe.length === 0) {
+    if (index === 0) throw new FitsError("NOT_FITS", "file is empty (not a FITS file)", where);
+    return undefined;
+  }
   const text = String.fromCharCode(...probe);
   if (index === 0) {
     if (!text.startsWith("SIMPLE  =")) {

@@ -73,10 +73,11 @@ export async function readCompressedImage(file: FitsFile, hdu: HduInfo, options:
   const sec = resolveSection(layout.shape, options.section, where);
   const scaling = pixelScaling(header, layout.zbitpix);
   if (options.scale === false) scaling.kind = "raw";
-  const total = product(sec.shape);
-  const out = allocPhysical(scaling, layout.shape.length === 0 ? 0 : total);
-  if (total === 0 || layout.shape.length === 0) return { data: out, shape: sec.shape, bitpix: layout.zbitpix, header };
+  const total = layout.shape.length === 0 ? 0 : product(sec.shape);
+  if (total === 0) return { data: allocPhysical(scaling, 0), shape: sec.shape, bitpix: layout.zbitpix, header };
   if (hdu.truncated) throw new FitsError("TRUNCATED", "file ends inside the compressed image data", where);
+  file.checkAllocation(total * 8 + product(layout.tileShape) * 8, where);
+  const out = allocPhysical(scaling, total);
 
   // Tiles touched by the section, per axis.
   const nd = layout.shape.length;

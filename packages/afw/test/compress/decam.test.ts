@@ -44,7 +44,13 @@ describe("real DECam tiles", () => {
     const ints = new Int32Array(nx);
     riceDecode(tileBytes(c, t), ints, nx, 4, 32);
     const wrong = new Float32Array(nx);
-    dequantizeTile(ints, nx, wrong, { zscale: t.ZSCALE!, zzero: t.ZZERO!, method: "SUBTRACTIVE_DITHER_1", tileIndex: 4, ditherSeed: 3358 });
+    dequantizeTile(ints, nx, wrong, {
+      zscale: t.ZSCALE!,
+      zzero: t.ZZERO!,
+      method: "SUBTRACTIVE_DITHER_1",
+      tileIndex: 4,
+      ditherSeed: 3358,
+    });
     expect(bits(wrong)).not.toEqual(bits(ref.subarray(3 * nx, 4 * nx)));
   });
 

@@ -92,7 +92,12 @@ describe("HCOMPRESS_1 streams", () => {
   });
 
   it("rejects bad magic, wrong size, truncation and absurd headers", () => {
-    const enc = hcompressEncode(Int32Array.from({ length: 64 }, (_, i) => i * i), 8, 8, 0);
+    const enc = hcompressEncode(
+      Int32Array.from({ length: 64 }, (_, i) => i * i),
+      8,
+      8,
+      0,
+    );
     const bad = enc.slice();
     bad[0] = 0;
     expect(() => hcompressDecode(bad, false)).toThrow(expect.objectContaining({ code: "CORRUPT" }));

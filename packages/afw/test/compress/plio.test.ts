@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodecError, plioDecode, plioEncode } from "../../src/fits/compress/index.js";
-import { beWords, caseEntry, cutTile, readInt32, tileBytes, tileRegion } from "./fixtures.js";
+import { beWords, caseEntry, cutTile, manifest, readInt32, tileBytes, tileRegion } from "./fixtures.js";
 
 describe("PLIO_1 against fpack fixtures", () => {
   for (const name of ["plio_mask", "plio32", "plio_long"]) {
@@ -108,5 +108,38 @@ describe("PLIO_1 hand-made line lists", () => {
     expect(() => plioDecode(Int16Array.of(0, 7, -100, 8, 0, 0, 0, 0x1005), new Int32Array(3), 3)).toThrow(
       expect.objectContaining({ code: "TRUNCATED" }),
     );
+  });
+});
+
+describe("file-level cross-check of our encoders (recorded by test/fixtures-gen/compress/crosscheck.py)", () => {
+  it("funpack and astropy decoded files holding our RICE/PLIO/HCOMPRESS/quantized tiles to the right pixels", () => {
+    const cc = manifest.crossCheck as { results: Record<string, Record<string, boolean | number>> } | undefined;
+    expect(cc, "run encode-ours.ts + crosscheck.py after gen.py").toBeDefined();
+    const results = cc!.results;
+    expect(Object.keys(results).sort()).toEqual(
+      [
+        "hcomp_f32",
+        "hcomp_i16",
+        "hcomp_i32",
+        "hcomp_mask_whole",
+        "hcomp_u8",
+        "plio32",
+        "plio_long",
+        "plio_mask",
+        "rice_f32_d1",
+        "rice_f32_d2",
+        "rice_i16",
+        "rice_i16_t",
+        "rice_i32",
+        "rice_u8",
+      ].sort(),
+    );
+    for (const [name, r] of Object.entries(results)) {
+      expect(r.funpackRc, name).toBe(0);
+      for (const [k, v] of Object.entries(r)) if (k !== "funpackRc") expect(v, `${name}.${k}`).toBe(true);
+    }
+    // plio_long proves the file held our tiles: fpack's own file of that image is not lossless
+    expect(caseEntry("plio_long").lossless).toBe(false);
+    expect(results.plio_long!.funpackLossless).toBe(true);
   });
 });

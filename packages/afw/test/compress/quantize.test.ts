@@ -31,7 +31,10 @@ function decodeInts(c: CaseEntry, index: number, n: number): Int32Array {
 
 const floatCases = Object.entries(manifest.cases)
   // ZQUANTIZ = 'NONE' marks losslessly gzipped floats (gzip2_f32), not quantized ones
-  .filter(([, c]) => c.pixelsType === "float32" && c.shape !== undefined && ![undefined, "NONE"].includes(c.keywords.ZQUANTIZ as string))
+  .filter(
+    ([, c]) =>
+      c.pixelsType === "float32" && c.shape !== undefined && ![undefined, "NONE"].includes(c.keywords.ZQUANTIZ as string),
+  )
   .map(([name]) => name)
   .sort();
 
@@ -155,7 +158,13 @@ describe("quantization against fpack/astropy fixtures", () => {
     const o = cutTile(orig, c.shape![1], r);
     const q = quantizeTile(o, n, { level: 4, method: "SUBTRACTIVE_DITHER_2", tileIndex: 2, ditherSeed: 77 })!;
     const out = new Float32Array(n);
-    dequantizeTile(q.ints, n, out, { zscale: q.zscale, zzero: q.zzero, method: "SUBTRACTIVE_DITHER_2", tileIndex: 2, ditherSeed: 77 });
+    dequantizeTile(q.ints, n, out, {
+      zscale: q.zscale,
+      zzero: q.zzero,
+      method: "SUBTRACTIVE_DITHER_2",
+      tileIndex: 2,
+      ditherSeed: 77,
+    });
     let zeros = 0;
     for (let i = 0; i < n; i++) {
       if (o[i] === 0) {

@@ -243,6 +243,6 @@ describe("mutations of valid table files", () => {
       if (process.env.FUZZ_RUNS) console.log(name, outcomes, codes);
       expect(outcomes.ok).toBeGreaterThan(0);
       expect(outcomes.errors).toBeGreaterThan(0);
-    });
+    }, 120_000);
   }
 });

@@ -89,7 +89,7 @@ describe("binary table round trip", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it.skipIf(NO_FITSVERIFY)(`files written pass fitsverify -q -e and read back exactly (fast-check)${NO_FITSVERIFY ? ` [skipped: ${NO_FITSVERIFY}]` : ""}`, async () => {
     let k = 0;
@@ -108,7 +108,7 @@ describe("binary table round trip", () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 
   it.skipIf(NO_ASTROPY)(`astropy reads written files back to the same values${NO_ASTROPY ? ` [skipped: ${NO_ASTROPY}]` : ""}`, async () => {
     const samples = fc.sample(anyTable, { numRuns: 40, seed: 20240601 });
@@ -138,7 +138,7 @@ describe("binary table round trip", () => {
       });
     });
     expect(compared).toBeGreaterThan(100);
-  });
+  }, 60_000);
 
   it("empty tables: 0 rows, and 0 columns", async () => {
     const cols: ColumnInput[] = [
@@ -222,7 +222,7 @@ describe("binary table round trip", () => {
       }
       await g.close();
     }
-  });
+  }, 60_000);
 });
 
 describe("encoder errors", () => {
