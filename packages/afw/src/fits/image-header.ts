@@ -5,6 +5,9 @@ import type { FitsPixelArray } from "./pixels.js";
 /** Keywords that describe an HDU's structure; they are generated, never copied from a user header. */
 const STRUCTURAL = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|GROUPS|TFIELDS|THEAP|END)$/;
 
+/** Checksums of the HDU they were read from; a rewritten HDU would make them wrong, so they are dropped. */
+const CHECKSUMS = new Set(["CHECKSUM", "DATASUM", "ZHECKSUM", "ZDATASUM"]);
+
 /** Keywords that describe image scaling; written by the writer to match the array type. */
 const SCALING = new Set(["BZERO", "BSCALE"]);
 
@@ -70,7 +73,7 @@ export function makeImageHeader(o: ImageHeaderOptions): Header {
 export function copyUserCards(h: Header, extra: Header | undefined, skip: (keyword: string) => boolean = () => false): void {
   if (!extra) return;
   for (const c of extra.cards) {
-    if (!c.commentary && (isStructuralKeyword(c.keyword) || skip(c.keyword))) continue;
+    if (!c.commentary && (isStructuralKeyword(c.keyword) || CHECKSUMS.has(c.keyword) || skip(c.keyword))) continue;
     h.appendCard(c);
   }
 }
