@@ -3,5 +3,5 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"] } },
-  test: { name: "obs-sdss", include: ["test/**/*.test.ts"] },
+  test: { name: "obs-sdss", include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 120_000 },
 });

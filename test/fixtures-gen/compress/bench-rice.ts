@@ -38,7 +38,7 @@ times.sort((a, b) => a - b);
 const mpix = (width * ntiles) / 1e6;
 console.log(
   `riceDecode ${width}x${ntiles} int16 (${(blob.length / 1e6).toFixed(2)} MB compressed): ` +
-    `first ${times.length ? times[times.length - 1]!.toFixed(1) : "?"} ms (slowest), ` +
+    `slowest (cold JIT) ${times[times.length - 1]!.toFixed(1)} ms, ` +
     `min ${times[0]!.toFixed(1)} ms, median ${times[times.length >> 1]!.toFixed(1)} ms ` +
     `(${(mpix / (times[0]! / 1000)).toFixed(0)} Mpix/s)`,
 );

@@ -6,6 +6,7 @@ import { allocStored, copyFromBigEndian, type FitsPixelArray } from "./pixels.js
 import { allocPhysical, applyScaling, pixelScaling } from "./scaling.js";
 import { type ImageSection, product, resolveSection } from "./section.js";
 import type { ByteSource } from "./source.js";
+import type { FitsTable, ReadTableOptions } from "./table/index.js";
 import { type OpenSourceOptions, openByteSource } from "./source-node.js";
 
 /** Options for {@link FitsFile.open}. */
@@ -257,6 +258,15 @@ export class FitsFile {
     if (bytes > this.maxImageBytes) {
       throw new FitsError("TOO_LARGE", `decoding needs ${bytes} bytes, above the limit of ${this.maxImageBytes} (maxImageBytes)`, where);
     }
+  }
+
+  /**
+   * Reads a binary or ASCII table HDU (all of it, or some columns / a row range); see
+   * {@link readTable} for the column representation.
+   */
+  async readTable(which: number | string, options: ReadTableOptions = {}): Promise<FitsTable> {
+    const { readTable } = await import("./table/read.js");
+    return readTable(this, which, options);
   }
 
   /** Reads an HDU with a reader for a kind of data (tables use this). */

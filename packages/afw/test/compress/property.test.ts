@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { hcompressInternals } from "../../src/fits/compress/hcompress.js";
 import {
   CodecError,
   dequantizeTile,
@@ -217,6 +218,33 @@ describe("HCOMPRESS_1 properties", () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it("the int32 and float64 inverse transforms give the same pixels, with and without smoothing", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom(0, 1, 2, 7, 64),
+        fc.integer({ min: -30000, max: 30000 }),
+        fc.nat(),
+        (nx, ny, scale, base, seed) => {
+          const values = Int32Array.from({ length: nx * ny }, (_, i) => base + (((seed + i * 2654435761) >>> 0) % 401) - 200);
+          const enc = hcompressEncode(values, nx, ny, scale);
+          for (const smooth of [false, true]) {
+            const fast = hcompressDecode(enc, smooth).values;
+            hcompressInternals.forceFloat64 = true;
+            try {
+              const exact = hcompressDecode(enc, smooth).values;
+              expect(Array.from(fast)).toEqual(Array.from(exact));
+            } finally {
+              hcompressInternals.forceFloat64 = false;
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -34,7 +34,9 @@ function bigints(n: number, min: bigint, max: bigint): fc.Arbitrary<bigint[]> {
 
 /** Printable ASCII without trailing blanks (the reader removes those), up to `max` characters. */
 export function fitsString(max: number): fc.Arbitrary<string> {
-  return fc.array(fc.integer({ min: 0x20, max: 0x7e }), { maxLength: max }).map((cs) => String.fromCharCode(...cs).replace(/ +$/, ""));
+  return fc
+    .array(fc.integer({ min: 0x20, max: 0x7e }), { maxLength: max })
+    .map((cs) => String.fromCharCode(...cs).replace(/ +$/, ""));
 }
 
 /** Numeric element kinds: how to build their data for n elements. */
@@ -54,7 +56,12 @@ const NUMERIC: Record<string, (n: number) => fc.Arbitrary<NumericColumnArray>> =
 /** A fixed-width numeric column with repeat r (and sometimes a TDIM). */
 function numericColumn(nrows: number): fc.Arbitrary<GenColumn> {
   return fc
-    .record({ kind: fc.constantFrom(...Object.keys(NUMERIC)), r: fc.integer({ min: 1, max: 4 }), withDim: fc.boolean(), unit: fc.option(fc.constantFrom("adu", "deg", "nmgy/s"), { nil: undefined }) })
+    .record({
+      kind: fc.constantFrom(...Object.keys(NUMERIC)),
+      r: fc.integer({ min: 1, max: 4 }),
+      withDim: fc.boolean(),
+      unit: fc.option(fc.constantFrom("adu", "deg", "nmgy/s"), { nil: undefined }),
+    })
     .chain(({ kind, r, withDim, unit }) =>
       NUMERIC[kind]!(nrows * r).map((data) => ({
         input: {
@@ -70,35 +77,52 @@ function numericColumn(nrows: number): fc.Arbitrary<GenColumn> {
 
 /** Logicals: 1, 0 and -1 (undefined) with repeat r. */
 function logicalColumn(nrows: number): fc.Arbitrary<GenColumn> {
-  return fc.integer({ min: 1, max: 3 }).chain((r) =>
-    fc.array(fc.constantFrom(-1, 0, 1), { minLength: nrows * r, maxLength: nrows * r }).map((v) => ({ input: { data: Int8Array.from(v), format: `${r}L` }, astropy: true })),
-  );
+  return fc
+    .integer({ min: 1, max: 3 })
+    .chain((r) =>
+      fc
+        .array(fc.constantFrom(-1, 0, 1), { minLength: nrows * r, maxLength: nrows * r })
+        .map((v) => ({ input: { data: Int8Array.from(v), format: `${r}L` }, astropy: true })),
+    );
 }
 
 /** Bits: 3, 13, 16 ... per row. */
 function bitColumn(nrows: number): fc.Arbitrary<GenColumn> {
-  return fc.constantFrom(1, 3, 8, 13, 16, 17).chain((r) =>
-    fc.array(fc.integer({ min: 0, max: 1 }), { minLength: nrows * r, maxLength: nrows * r }).map((v) => ({ input: { data: Uint8Array.from(v), format: `${r}X` }, astropy: true })),
-  );
+  return fc
+    .constantFrom(1, 3, 8, 13, 16, 17)
+    .chain((r) =>
+      fc
+        .array(fc.integer({ min: 0, max: 1 }), { minLength: nrows * r, maxLength: nrows * r })
+        .map((v) => ({ input: { data: Uint8Array.from(v), format: `${r}X` }, astropy: true })),
+    );
 }
 
 /** Complex C (Float32 pairs) or M (Float64 pairs), any bits. */
 function complexColumn(nrows: number): fc.Arbitrary<GenColumn> {
   return fc.record({ m: fc.boolean(), r: fc.integer({ min: 1, max: 2 }) }).chain(({ m, r }) =>
-    (m ? float64Bits : float32Bits)(nrows * r * 2).map((data) => ({ input: { data, format: `${r}${m ? "M" : "C"}` }, astropy: true })),
+    (m ? float64Bits : float32Bits)(nrows * r * 2).map((data) => ({
+      input: { data, format: `${r}${m ? "M" : "C"}` },
+      astropy: true,
+    })),
   );
 }
 
 /** Strings: one per row (width inferred or wider), or a TDIM string array. */
 function stringColumn(nrows: number): fc.Arbitrary<GenColumn> {
   return fc.oneof(
-    fc.record({ s: fc.array(fitsString(12), { minLength: nrows, maxLength: nrows }), extra: fc.integer({ min: 0, max: 3 }) }).map(({ s, extra }) => {
-      const longest = Math.max(1, ...s.map((x) => x.length));
-      return { input: extra === 0 ? { data: s } : { data: s, format: `${longest + extra}A` }, astropy: true };
-    }),
-    fc.record({ w: fc.integer({ min: 1, max: 5 }), k: fc.integer({ min: 2, max: 3 }) }).chain(({ w, k }) =>
-      fc.array(fitsString(w), { minLength: nrows * k, maxLength: nrows * k }).map((s) => ({ input: { data: s, format: `${w * k}A`, dim: [w, k] }, astropy: true })),
-    ),
+    fc
+      .record({ s: fc.array(fitsString(12), { minLength: nrows, maxLength: nrows }), extra: fc.integer({ min: 0, max: 3 }) })
+      .map(({ s, extra }) => {
+        const longest = Math.max(1, ...s.map((x) => x.length));
+        return { input: extra === 0 ? { data: s } : { data: s, format: `${longest + extra}A` }, astropy: true };
+      }),
+    fc
+      .record({ w: fc.integer({ min: 1, max: 5 }), k: fc.integer({ min: 2, max: 3 }) })
+      .chain(({ w, k }) =>
+        fc
+          .array(fitsString(w), { minLength: nrows * k, maxLength: nrows * k })
+          .map((s) => ({ input: { data: s, format: `${w * k}A`, dim: [w, k] }, astropy: true })),
+      ),
   );
 }
 
@@ -107,7 +131,12 @@ function stringColumn(nrows: number): fc.Arbitrary<GenColumn> {
  * integers, NaN where the stored value is TNULL.
  */
 function scaledColumn(nrows: number): fc.Arbitrary<GenColumn> {
-  const ranges: Record<string, [number, number]> = { B: [0, 255], I: [-32768, 32767], J: [-2147483648, 2147483647], K: [-(2 ** 50), 2 ** 50] };
+  const ranges: Record<string, [number, number]> = {
+    B: [0, 255],
+    I: [-32768, 32767],
+    J: [-2147483648, 2147483647],
+    K: [-(2 ** 50), 2 ** 50],
+  };
   return fc
     .record({
       code: fc.constantFrom("B", "I", "J", "K"),
@@ -136,7 +165,11 @@ function scaledColumn(nrows: number): fc.Arbitrary<GenColumn> {
 
 /** Scaled float columns: physical = f32 * TSCAL + TZERO (read back as Float64). */
 function scaledFloatColumn(nrows: number): fc.Arbitrary<GenColumn> {
-  const f32 = fc.oneof(fc.constant(0), fc.float({ min: Math.fround(1e-3), max: 1e6, noNaN: true }), fc.float({ min: -1e6, max: Math.fround(-1e-3), noNaN: true }));
+  const f32 = fc.oneof(
+    fc.constant(0),
+    fc.float({ min: Math.fround(1e-3), max: 1e6, noNaN: true }),
+    fc.float({ min: -1e6, max: Math.fround(-1e-3), noNaN: true }),
+  );
   return fc.record({ scale: fc.constantFrom(2, 0.5), zero: fc.constantFrom(0, 1) }).chain(({ scale, zero }) =>
     fc.array(f32, { minLength: nrows, maxLength: nrows }).map((v) => ({
       input: { data: Float64Array.from(v, (x) => Math.fround(x) * scale + zero), format: "E", scale, zero },
@@ -172,7 +205,9 @@ function varColumn(nrows: number): fc.Arbitrary<GenColumn> {
     const fcode = code === "U16" ? "I" : code;
     const needsFormat = code === "A" || code === "L" || code === "X" || code === "C" || code === "M" || q || explicit;
     return rows.map((data) => ({
-      input: needsFormat ? { data: data as NumericColumnArray[] | string[], format: `${q ? "Q" : "P"}${fcode}` } : { data: data as NumericColumnArray[] },
+      input: needsFormat
+        ? { data: data as NumericColumnArray[] | string[], format: `${q ? "Q" : "P"}${fcode}` }
+        : { data: data as NumericColumnArray[] },
       // astropy 5.2.1 cannot read PX, does not apply TZERO to variable-length arrays, and reads
       // PL as raw bytes (its cross-check converts those).
       astropy: code !== "X" && code !== "U16",

@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { FitsError } from "../../src/fits/errors.js";
 import { FitsFile } from "../../src/fits/file.js";
-import { readAsciiTable, readBinTable, readTable } from "../../src/fits/table/index.js";
-import { compareWithFixture, FIXTURES, type FixtureHdu } from "./helpers.js";
+import { encodeBinTable, readAsciiTable, readBinTable, readTable } from "../../src/fits/table/index.js";
+import { compareWithFixture, FIXTURES, type FixtureHdu, fitsBytes } from "./helpers.js";
 
 const fixture = JSON.parse(readFileSync(`${FIXTURES}all-tforms.json`, "utf8")) as { hdus: FixtureHdu[] };
 const PATH = `${FIXTURES}all-tforms.fits`;
@@ -81,17 +81,35 @@ describe("all TFORMs, written by astropy", () => {
     const t = await readTable(f, "VARLEN");
     const pj = t.column("PJ");
     expect(pj.varLength).toBe("P");
-    expect((pj.data as Int32Array[]).map((r) => Array.from(r))).toEqual([[1, 2, 3], [], [4], [5, 6, 7, 8, 9], [-1], [], [2147483647, -2147483648]]);
+    expect((pj.data as Int32Array[]).map((r) => Array.from(r))).toEqual([
+      [1, 2, 3],
+      [],
+      [4],
+      [5, 6, 7, 8, 9],
+      [-1],
+      [],
+      [2147483647, -2147483648],
+    ]);
     expect(t.column("PA").data).toEqual(["abc", "", "hello world", "x", "", "tail", "0123456789abcdef"]);
     expect(t.column("QD").varLength).toBe("Q");
     const pjs = t.column("PJS");
     expect(pjs.unit).toBe("adu");
-    expect((pjs.data as Float64Array[]).map((r) => Array.from(r))).toEqual([[3, 5, 7], [], [9], [11, 13, 15, 17, 19], [-1], [], [4294967295, -4294967295]]);
+    expect((pjs.data as Float64Array[]).map((r) => Array.from(r))).toEqual([
+      [3, 5, 7],
+      [],
+      [9],
+      [11, 13, 15, 17, 19],
+      [-1],
+      [],
+      [4294967295, -4294967295],
+    ]);
     // Only some rows and one column: the same arrays.
     const part = await readTable(f, "VARLEN", { columns: ["pd"], rowStart: 3, rowCount: 2 });
     const whole = t.column("PD").data as Float64Array[];
     expect(part.columns.length).toBe(1);
-    expect((part.column("PD").data as Float64Array[]).map((r) => Array.from(r))).toEqual(whole.slice(3, 5).map((r) => Array.from(r)));
+    expect((part.column("PD").data as Float64Array[]).map((r) => Array.from(r))).toEqual(
+      whole.slice(3, 5).map((r) => Array.from(r)),
+    );
     await f.close();
   });
 
@@ -117,7 +135,9 @@ describe("all TFORMs, written by astropy", () => {
     expect(Array.from(t.column("DBL").data as Float64Array)).toEqual([1 / 3, -2.5e-300, 1e300, 0.1, -0, 2, 3]);
     expect(Object.is((t.column("DBL").data as Float64Array)[4], -0)).toBe(true);
     expect(Array.from(t.column("SCL").data as Float64Array)).toEqual([10.5, 11, 11.5, 12, 12.5, 13, 13.5]);
-    expect((await readTable(f, "ASCII", { columns: ["FIX"], rowStart: 3, rowCount: 1 })).column("FIX").data).toEqual(new Float64Array([1000.125]));
+    expect((await readTable(f, "ASCII", { columns: ["FIX"], rowStart: 3, rowCount: 1 })).column("FIX").data).toEqual(
+      new Float64Array([1000.125]),
+    );
     await f.close();
   });
 
@@ -130,6 +150,24 @@ describe("all TFORMs, written by astropy", () => {
     expect(() => t.column("nope")).toThrow(/no column named "nope"/);
     await expect(readTable(f, 1, { columns: ["nope"] })).rejects.toMatchObject({ code: "BAD_ARGUMENT", card: "nope" });
     await expect(readTable(f, 1, { rowStart: 5, rowCount: 3 })).rejects.toMatchObject({ code: "BAD_ARGUMENT" });
+    await f.close();
+  });
+});
+
+describe("ASCII table to binary table", () => {
+  it("columns read from an ASCII table encode as a binary table with the same values", async () => {
+    const f = await FitsFile.open(PATH);
+    const t = await readTable(f, "ASCII");
+    const { header, data } = encodeBinTable(t.columns, { header: t.header });
+    expect(header.get("XTENSION")).toBe("BINTABLE");
+    expect(header.has("TBCOL1")).toBe(false);
+    expect(["TFORM1", "TFORM2", "TFORM3", "TFORM7"].map((k) => header.get(k))).toEqual(["7A", "1D", "1D", "1D"]);
+    const g = await FitsFile.open(fitsBytes([{ header, data }]));
+    const b = await readTable(g, 1);
+    expect(b.names).toEqual(t.names);
+    t.columns.forEach((c, i) => {
+      expect(b.columns[i]!.data).toEqual(c.data);
+    });
     await f.close();
   });
 });

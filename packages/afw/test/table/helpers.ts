@@ -20,7 +20,9 @@ export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 export const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 /** Why astropy cannot be used, or undefined when it can. */
 export const NO_ASTROPY: string | undefined =
-  spawnSync(PYTHON, ["-c", "import astropy, numpy"], { stdio: "ignore" }).status === 0 ? undefined : `astropy is not importable from ${PYTHON}`;
+  spawnSync(PYTHON, ["-c", "import astropy, numpy"], { stdio: "ignore" }).status === 0
+    ? undefined
+    : `astropy is not importable from ${PYTHON}`;
 const FITSVERIFY = ["/usr/bin/fitsverify", "/usr/local/bin/fitsverify"].find((p) => existsSync(p));
 /** Why fitsverify cannot be used, or undefined when it can. */
 export const NO_FITSVERIFY: string | undefined = FITSVERIFY ? undefined : "fitsverify is not installed";
@@ -141,7 +143,8 @@ export function expectValue(actual: number | bigint | string, expected: ValueTex
     expect(actual, what).toBe(Number(expected));
   } else {
     const t = expected as string;
-    const want = t === "nan" ? Number.NaN : t === "inf" ? Number.POSITIVE_INFINITY : t === "-inf" ? Number.NEGATIVE_INFINITY : Number(t);
+    const want =
+      t === "nan" ? Number.NaN : t === "inf" ? Number.POSITIVE_INFINITY : t === "-inf" ? Number.NEGATIVE_INFINITY : Number(t);
     // Object.is: NaN equals NaN and -0 differs from 0.
     expect(Object.is(actual, want), `${what}: ${actual} vs ${t}`).toBe(true);
   }
@@ -217,7 +220,11 @@ function expectDtype(col: FitsColumn, want: string | null, what: string): void {
   const d = col.data;
   if (col.varLength) {
     const rows = d as (NumericColumnArray | string)[];
-    if (want === "U") expect(rows.every((r) => typeof r === "string"), what).toBe(true);
+    if (want === "U")
+      expect(
+        rows.every((r) => typeof r === "string"),
+        what,
+      ).toBe(true);
     else for (const r of rows) expectArrayDtype(col, r as NumericColumnArray, want, what);
     return;
   }
@@ -249,13 +256,12 @@ function parseTdimText(t: string): number[] {
 }
 
 /** Compares every column of a table read by skystack with the generator's description of it. */
-export function compareWithFixture(
-  table: { nrows: number; columns: FitsColumn[] },
-  hdu: FixtureHdu,
-  label: string,
-): void {
+export function compareWithFixture(table: { nrows: number; columns: FitsColumn[] }, hdu: FixtureHdu, label: string): void {
   expect(table.nrows, `${label}: rows`).toBe(hdu.nrows);
-  expect(table.columns.map((c) => c.name), `${label}: column names`).toEqual(hdu.columns.map((c) => c.name));
+  expect(
+    table.columns.map((c) => c.name),
+    `${label}: column names`,
+  ).toEqual(hdu.columns.map((c) => c.name));
   hdu.columns.forEach((fc, i) => {
     const col = table.columns[i]!;
     const what = `${label} column ${i + 1} ${JSON.stringify(fc.name)} (${fc.tform})`;
@@ -284,7 +290,9 @@ export function compareWithFixture(
           }
         });
       };
-      fc.headRows?.forEach((w, k) => check(rows[k]!, w, `${what} row ${k}`));
+      fc.headRows?.forEach((w, k) => {
+        check(rows[k]!, w, `${what} row ${k}`);
+      });
       fc.tailRows?.forEach((w, k) => {
         const r = rows.length - (fc.tailRows?.length ?? 0) + k;
         check(rows[r]!, w, `${what} row ${r}`);
@@ -292,7 +300,9 @@ export function compareWithFixture(
     } else {
       expect(astropyShape(col, table.nrows), `${what}: shape`).toEqual(fc.shape);
       const n = elementCount(col);
-      fc.head?.forEach((w, k) => expectElement(col, k, w, `${what}[${k}]`));
+      fc.head?.forEach((w, k) => {
+        expectElement(col, k, w, `${what}[${k}]`);
+      });
       fc.tail?.forEach((w, k) => {
         const at = n - (fc.tail?.length ?? 0) + k;
         expectElement(col, at, w, `${what}[${at}]`);

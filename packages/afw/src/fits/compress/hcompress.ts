@@ -28,6 +28,13 @@ export interface HcompressDecoded {
   values: Int32Array;
 }
 
+/**
+ * Test hook (not exported from the package): force the float64 inverse transform even when the
+ * int32 one is safe, so that tests can check that both give the same pixels.
+ * @internal
+ */
+export const hcompressInternals = { forceFloat64: false };
+
 /** Default limit on the number of pixels a stream may declare when no expected size is given. */
 const DEFAULT_MAX_PIXELS = 1 << 26;
 
@@ -269,8 +276,6 @@ function unshuffle(a: Float64Array, off: number, n: number, stride: number, tmp:
   for (let i = 1, p = off + stride; i < n; i += 2, p += 2 * stride) a[p] = tmp[t++]!;
 }
 
-const odd = (x: number): boolean => x % 2 !== 0;
-
 /** cfitsio's hsmooth: interpolate coefficients, changes limited to +-scale/2. */
 function hsmooth(a: Float64Array, nxtop: number, nytop: number, ny: number, scale: number): void {
   const smax = scale >> 1;
@@ -404,12 +409,12 @@ function hinv(a: Float64Array, nx: number, ny: number, smooth: boolean, scale: n
         hy = Math.floor((hy + (hy >= 0 ? prnd1 : nrnd1)) * inv1) * bit1;
         hc = Math.floor((hc + (hc >= 0 ? prnd0 : nrnd0)) * inv0) * bit0;
         // propagate bit0 of hc to hx, hy
-        const lowbit0 = odd(hc * inv0) ? bit0 : 0;
+        const lowbit0 = ((hc * inv0) | 0) & 1 ? bit0 : 0;
         hx = hx >= 0 ? hx - lowbit0 : hx + lowbit0;
         hy = hy >= 0 ? hy - lowbit0 : hy + lowbit0;
         // propagate bits 0 and 1 of hc, hx, hy to h0
-        const p =
-          (odd(Math.floor(hc * inv1)) ? 1 : 0) ^ (odd(Math.floor(hx * inv1)) ? 1 : 0) ^ (odd(Math.floor(hy * inv1)) ? 1 : 0);
+        // (x | 0) keeps the parity of any integer-valued double (ToInt32 is x mod 2^32)
+        const p = (Math.floor(hc * inv1) ^ Math.floor(hx * inv1) ^ Math.floor(hy * inv1)) & 1;
         const lowbit1 = p !== 0 ? bit1 : 0;
         h0 = h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
         a[s10 + 1] = Math.floor((h0 + hx + hy + hc) * invdiv);
@@ -423,7 +428,7 @@ function hinv(a: Float64Array, nx: number, ny: number, smooth: boolean, scale: n
         let h0 = a[s00]!;
         let hx = a[s10]!;
         hx = Math.floor((hx + (hx >= 0 ? prnd1 : nrnd1)) * inv1) * bit1;
-        const lowbit1 = odd(hx * inv1) ? bit1 : 0;
+        const lowbit1 = ((hx * inv1) | 0) & 1 ? bit1 : 0;
         h0 = h0 >= 0 ? h0 - lowbit1 : h0 + lowbit1;
         a[s10] = Math.floor((h0 + hx) * invdiv);
         a[s00] = Math.floor((h0 - hx) * invdiv);
@@ -435,7 +440,7 @@ function hinv(a: Float64Array, nx: number, ny: number, smooth: boolean, scale: n
         let h0 = a[s00]!;
         let hy = a[s00 + 1]!;
         hy = Math.floor((hy + (hy >= 0 ? prnd1 : nrnd1)) * inv1) * bit1;
-        const lowbit1 = odd(hy * inv1) ? bit1 : 0;
+        const lowbit1 = ((hy * inv1) | 0) & 1 ? bit1 : 0;
         h0 = h0 >= 0 ? h0 - lowbit1 : h0 + lowbit1;
         a[s00 + 1] = Math.floor((h0 + hy) * invdiv);
         a[s00] = Math.floor((h0 - hy) * invdiv);
@@ -447,6 +452,192 @@ function hinv(a: Float64Array, nx: number, ny: number, smooth: boolean, scale: n
     bit0 = Math.floor(bit0 / 2);
     prnd1 = prnd0;
     prnd0 = Math.floor(prnd0 / 2);
+    nrnd1 = nrnd0;
+    nrnd0 = prnd0 - 1;
+  }
+}
+
+// Int32 variants of the inverse transform (cfitsio's 32-bit hinv/hsmooth), used when every
+// intermediate value provably fits in 32 bits; same results as the float64 versions, faster.
+
+function unshuffle32(a: Int32Array, off: number, n: number, stride: number, tmp: Int32Array): void {
+  const nhalf = (n + 1) >> 1;
+  let t = 0;
+  for (let i = nhalf, p = off + stride * nhalf; i < n; i++, p += stride) tmp[t++] = a[p]!;
+  for (let i = nhalf - 1; i >= 0; i--) a[off + 2 * i * stride] = a[off + i * stride]!;
+  t = 0;
+  for (let i = 1, p = off + stride; i < n; i += 2, p += 2 * stride) a[p] = tmp[t++]!;
+}
+
+function hsmooth32(a: Int32Array, nxtop: number, nytop: number, ny: number, scale: number): void {
+  const smax = scale >> 1;
+  if (smax <= 0) return;
+  const ny2 = ny << 1;
+  for (let i = 2; i < nxtop - 2; i += 2) {
+    let s00 = ny * i;
+    let s10 = s00 + ny;
+    for (let j = 0; j < nytop; j += 2) {
+      const hm = a[s00 - ny2]!;
+      const h0 = a[s00]!;
+      const hp = a[s00 + ny2]!;
+      let diff = hp - hm;
+      const dmax = Math.max(Math.min(hp - h0, h0 - hm), 0) << 2;
+      const dmin = Math.min(Math.max(hp - h0, h0 - hm), 0) << 2;
+      if (dmin < dmax) {
+        diff = Math.max(Math.min(diff, dmax), dmin);
+        let s = diff - (a[s10]! << 3);
+        s = s >= 0 ? s >> 3 : (s + 7) >> 3;
+        s = Math.max(Math.min(s, smax), -smax);
+        a[s10] = a[s10]! + s;
+      }
+      s00 += 2;
+      s10 += 2;
+    }
+  }
+  for (let i = 0; i < nxtop; i += 2) {
+    let s00 = ny * i + 2;
+    for (let j = 2; j < nytop - 2; j += 2) {
+      const hm = a[s00 - 2]!;
+      const h0 = a[s00]!;
+      const hp = a[s00 + 2]!;
+      let diff = hp - hm;
+      const dmax = Math.max(Math.min(hp - h0, h0 - hm), 0) << 2;
+      const dmin = Math.min(Math.max(hp - h0, h0 - hm), 0) << 2;
+      if (dmin < dmax) {
+        diff = Math.max(Math.min(diff, dmax), dmin);
+        let s = diff - (a[s00 + 1]! << 3);
+        s = s >= 0 ? s >> 3 : (s + 7) >> 3;
+        s = Math.max(Math.min(s, smax), -smax);
+        a[s00 + 1] = a[s00 + 1]! + s;
+      }
+      s00 += 2;
+    }
+  }
+  for (let i = 2; i < nxtop - 2; i += 2) {
+    let s00 = ny * i + 2;
+    let s10 = s00 + ny;
+    for (let j = 2; j < nytop - 2; j += 2) {
+      const hmm = a[s00 - ny2 - 2]!;
+      const hpm = a[s00 + ny2 - 2]!;
+      const hmp = a[s00 - ny2 + 2]!;
+      const hpp = a[s00 + ny2 + 2]!;
+      const h0 = a[s00]!;
+      let diff = hpp + hmm - hmp - hpm;
+      const hx2 = a[s10]! << 1;
+      const hy2 = a[s00 + 1]! << 1;
+      let m1 = Math.min(Math.max(hpp - h0, 0) - hx2 - hy2, Math.max(h0 - hpm, 0) + hx2 - hy2);
+      let m2 = Math.min(Math.max(h0 - hmp, 0) - hx2 + hy2, Math.max(hmm - h0, 0) + hx2 + hy2);
+      const dmax = Math.min(m1, m2) << 4;
+      m1 = Math.max(Math.min(hpp - h0, 0) - hx2 - hy2, Math.min(h0 - hpm, 0) + hx2 - hy2);
+      m2 = Math.max(Math.min(h0 - hmp, 0) - hx2 + hy2, Math.min(hmm - h0, 0) + hx2 + hy2);
+      const dmin = Math.max(m1, m2) << 4;
+      if (dmin < dmax) {
+        diff = Math.max(Math.min(diff, dmax), dmin);
+        let s = diff - (a[s10 + 1]! << 6);
+        s = s >= 0 ? s >> 6 : (s + 63) >> 6;
+        s = Math.max(Math.min(s, smax), -smax);
+        a[s10 + 1] = a[s10 + 1]! + s;
+      }
+      s00 += 2;
+      s10 += 2;
+    }
+  }
+}
+
+function hinv32(a: Int32Array, nx: number, ny: number, smooth: boolean, scale: number): void {
+  const nmax = Math.max(nx, ny);
+  const log2n = ceilLog2(nmax);
+  if (log2n === 0) return;
+  const tmp = new Int32Array((nmax + 1) >> 1);
+  let shift = 1;
+  let bit0 = 1 << (log2n - 1);
+  let bit1 = bit0 << 1;
+  let mask0 = -bit0;
+  let mask1 = mask0 << 1;
+  const mask2 = mask0 << 2;
+  let prnd0 = bit0 >> 1;
+  let prnd1 = bit1 >> 1;
+  const prnd2 = (bit0 << 2) >> 1;
+  let nrnd0 = prnd0 - 1;
+  let nrnd1 = prnd1 - 1;
+  const nrnd2 = prnd2 - 1;
+  a[0] = (a[0]! + (a[0]! >= 0 ? prnd2 : nrnd2)) & mask2;
+  let nxtop = 1;
+  let nytop = 1;
+  let nxf = nx;
+  let nyf = ny;
+  let c = 1 << log2n;
+  for (let k = log2n - 1; k >= 0; k--) {
+    c >>= 1;
+    nxtop <<= 1;
+    nytop <<= 1;
+    if (nxf <= c) nxtop -= 1;
+    else nxf -= c;
+    if (nyf <= c) nytop -= 1;
+    else nyf -= c;
+    if (k === 0) {
+      nrnd0 = 0;
+      shift = 2;
+    }
+    for (let i = 0; i < nxtop; i++) unshuffle32(a, ny * i, nytop, 1, tmp);
+    for (let j = 0; j < nytop; j++) unshuffle32(a, j, nxtop, ny, tmp);
+    if (smooth) hsmooth32(a, nxtop, nytop, ny, scale);
+    const oddx = nxtop % 2;
+    const oddy = nytop % 2;
+    let i = 0;
+    for (; i < nxtop - oddx; i += 2) {
+      let s00 = ny * i;
+      let s10 = s00 + ny;
+      for (let j = 0; j < nytop - oddy; j += 2) {
+        let h0 = a[s00]!;
+        let hx = a[s10]!;
+        let hy = a[s00 + 1]!;
+        let hc = a[s10 + 1]!;
+        hx = (hx + (hx >= 0 ? prnd1 : nrnd1)) & mask1;
+        hy = (hy + (hy >= 0 ? prnd1 : nrnd1)) & mask1;
+        hc = (hc + (hc >= 0 ? prnd0 : nrnd0)) & mask0;
+        const lowbit0 = hc & bit0;
+        hx = hx >= 0 ? hx - lowbit0 : hx + lowbit0;
+        hy = hy >= 0 ? hy - lowbit0 : hy + lowbit0;
+        const lowbit1 = (hc ^ hx ^ hy) & bit1;
+        h0 = h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
+        a[s10 + 1] = (h0 + hx + hy + hc) >> shift;
+        a[s10] = (h0 + hx - hy - hc) >> shift;
+        a[s00 + 1] = (h0 - hx + hy - hc) >> shift;
+        a[s00] = (h0 - hx - hy + hc) >> shift;
+        s00 += 2;
+        s10 += 2;
+      }
+      if (oddy) {
+        let h0 = a[s00]!;
+        let hx = a[s10]!;
+        hx = (hx + (hx >= 0 ? prnd1 : nrnd1)) & mask1;
+        const lowbit1 = hx & bit1;
+        h0 = h0 >= 0 ? h0 - lowbit1 : h0 + lowbit1;
+        a[s10] = (h0 + hx) >> shift;
+        a[s00] = (h0 - hx) >> shift;
+      }
+    }
+    if (oddx) {
+      let s00 = ny * i;
+      for (let j = 0; j < nytop - oddy; j += 2) {
+        let h0 = a[s00]!;
+        let hy = a[s00 + 1]!;
+        hy = (hy + (hy >= 0 ? prnd1 : nrnd1)) & mask1;
+        const lowbit1 = hy & bit1;
+        h0 = h0 >= 0 ? h0 - lowbit1 : h0 + lowbit1;
+        a[s00 + 1] = (h0 + hy) >> shift;
+        a[s00] = (h0 - hy) >> shift;
+        s00 += 2;
+      }
+      if (oddy) a[s00] = a[s00]! >> shift;
+    }
+    bit1 = bit0;
+    bit0 >>= 1;
+    mask1 = mask0;
+    mask0 >>= 1;
+    prnd1 = prnd0;
+    prnd0 >>= 1;
     nrnd1 = nrnd0;
     nrnd0 = prnd0 - 1;
   }
@@ -533,6 +724,18 @@ export function hcompressDecode(input: Uint8Array, smooth: boolean, expected?: {
   a[0] = sum;
   if (scale > 1) {
     for (let i = 0; i < nel; i++) a[i] = a[i]! * scale;
+  }
+  // Bound B on the magnitude of the coefficients (plus rounding terms). Every intermediate value
+  // of the inverse transform is below 8B, and below 256B with smoothing: if that fits in 32 bits,
+  // use the int32 transform.
+  const sc = Math.max(scale, 1);
+  const maxPlanes = Math.max(nbitplanes[0]!, nbitplanes[1]!, nbitplanes[2]!);
+  const bound = Math.max(Math.abs(sum) * sc, 2 ** maxPlanes * sc) + 2 ** (ceilLog2(Math.max(rows, cols)) + 3);
+  if (!hcompressInternals.forceFloat64 && bound * (smooth ? 256 : 8) < 2147483648) {
+    const values = new Int32Array(nel);
+    for (let i = 0; i < nel; i++) values[i] = a[i]!;
+    hinv32(values, rows, cols, smooth, scale);
+    return { nx: cols, ny: rows, scale, values };
   }
   hinv(a, rows, cols, smooth, scale);
   const values = new Int32Array(nel);

@@ -27,12 +27,17 @@ export function parseAsciiTableFormat(tform: string, where: FitsErrorLocation = 
   const code = m[1] as AsciiTableFormat["code"];
   const width = Number(m[2]);
   const decimals = m[3] === undefined ? 0 : Number(m[3]);
-  if (!Number.isSafeInteger(width) || width < 1) throw new FitsError("BAD_VALUE", `TFORM ${JSON.stringify(tform)} has a bad width`, where);
+  if (!Number.isSafeInteger(width) || width < 1)
+    throw new FitsError("BAD_VALUE", `TFORM ${JSON.stringify(tform)} has a bad width`, where);
   if ((code === "A" || code === "I") && m[3] !== undefined) {
     throw new FitsError("BAD_VALUE", `ASCII-table TFORM ${JSON.stringify(tform)}: ${code} fields take no decimals`, where);
   }
   if ((code === "F" || code === "E" || code === "D") && m[3] === undefined) {
-    throw new FitsError("BAD_VALUE", `ASCII-table TFORM ${JSON.stringify(tform)}: ${code} fields need a ".d" decimal count`, where);
+    throw new FitsError(
+      "BAD_VALUE",
+      `ASCII-table TFORM ${JSON.stringify(tform)}: ${code} fields need a ".d" decimal count`,
+      where,
+    );
   }
   return { kind: "ascii", code, width, decimals, start: 0 };
 }
@@ -45,7 +50,10 @@ interface AsciiColumnLayout extends ColumnKeywords {
 }
 
 /** Reads and validates the keywords of an ASCII table (TBCOLn, TFORMn, NAXIS1 covering every field). */
-function asciiTableLayout(header: Header, where: FitsErrorLocation): { rowBytes: number; nrows: number; columns: AsciiColumnLayout[] } {
+function asciiTableLayout(
+  header: Header,
+  where: FitsErrorLocation,
+): { rowBytes: number; nrows: number; columns: AsciiColumnLayout[] } {
   const at = (card: string): FitsErrorLocation => ({ ...where, card });
   const bitpix = header.requireInt("BITPIX");
   if (bitpix !== 8) throw new FitsError("BAD_VALUE", `an ASCII table must have BITPIX = 8, not ${bitpix}`, at("BITPIX"));
@@ -56,7 +64,8 @@ function asciiTableLayout(header: Header, where: FitsErrorLocation): { rowBytes:
   if (rowBytes < 0) throw new FitsError("BAD_VALUE", `NAXIS1 = ${rowBytes} is negative`, at("NAXIS1"));
   if (nrows < 0) throw new FitsError("BAD_VALUE", `NAXIS2 = ${nrows} is negative`, at("NAXIS2"));
   const tfields = header.requireInt("TFIELDS");
-  if (tfields < 0 || tfields > MAX_TFIELDS) throw new FitsError("BAD_VALUE", `TFIELDS = ${tfields} is outside 0..${MAX_TFIELDS}`, at("TFIELDS"));
+  if (tfields < 0 || tfields > MAX_TFIELDS)
+    throw new FitsError("BAD_VALUE", `TFIELDS = ${tfields} is outside 0..${MAX_TFIELDS}`, at("TFIELDS"));
   const columns: AsciiColumnLayout[] = [];
   for (let n = 1; n <= tfields; n++) {
     const kw = readColumnKeywords(header, n, where);
@@ -124,7 +133,12 @@ export async function readAsciiTable(file: FitsFile, hdu: HduInfo, options: Read
   const rowBytes = layout.rowBytes;
   const rows =
     count > 0 && rowBytes > 0
-      ? await readDataNaming(() => file.readData(hdu, start * rowBytes, count * rowBytes), "NAXIS2", `${layout.nrows} rows of ${rowBytes} characters`, where)
+      ? await readDataNaming(
+          () => file.readData(hdu, start * rowBytes, count * rowBytes),
+          "NAXIS2",
+          `${layout.nrows} rows of ${rowBytes} characters`,
+          where,
+        )
       : new Uint8Array(0);
   const columns: FitsColumn[] = [];
   layout.columns.forEach((col, i) => {
@@ -157,7 +171,14 @@ function fieldText(rows: Uint8Array, at: number, width: number): string {
   return s;
 }
 
-function decodeAsciiColumn(rows: Uint8Array, nrows: number, rowBytes: number, col: AsciiColumnLayout, rowStart: number, where: FitsErrorLocation): ColumnData {
+function decodeAsciiColumn(
+  rows: Uint8Array,
+  nrows: number,
+  rowBytes: number,
+  col: AsciiColumnLayout,
+  rowStart: number,
+  where: FitsErrorLocation,
+): ColumnData {
   const { code, width, decimals, start } = col.parsed;
   if (code === "A") {
     const out = new Array<string>(nrows);
@@ -169,10 +190,14 @@ function decodeAsciiColumn(rows: Uint8Array, nrows: number, rowBytes: number, co
   const zero = Number(col.zero ?? 0);
   const scaled = scale !== 1 || zero !== 0;
   const bad = (r: number, text: string): FitsError =>
-    new FitsError("BAD_VALUE", `${columnLabel(col.n, col.name)} (TFORM${col.n} = '${col.format}'), row ${rowStart + r} (0-based): cannot read ${JSON.stringify(text)} as a number`, {
-      ...where,
-      card: columnCard(col.n, col.name),
-    });
+    new FitsError(
+      "BAD_VALUE",
+      `${columnLabel(col.n, col.name)} (TFORM${col.n} = '${col.format}'), row ${rowStart + r} (0-based): cannot read ${JSON.stringify(text)} as a number`,
+      {
+        ...where,
+        card: columnCard(col.n, col.name),
+      },
+    );
   const values = new Float64Array(nrows);
   let isInt32 = code === "I" && !scaled;
   for (let r = 0; r < nrows; r++) {

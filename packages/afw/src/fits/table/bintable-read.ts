@@ -29,7 +29,11 @@ import { type ColumnData, type FitsColumn, FitsTable, type NumericColumnArray, t
 export type ColumnConversion = "raw" | "int8" | "uint16" | "uint32" | "uint64" | "float64";
 
 /** Chooses the {@link ColumnConversion} for a column of element type `code`. */
-export function columnConversion(code: BinTableCode, scale: number | undefined, zero: number | bigint | undefined): ColumnConversion {
+export function columnConversion(
+  code: BinTableCode,
+  scale: number | undefined,
+  zero: number | bigint | undefined,
+): ColumnConversion {
   if (code === "A" || code === "L" || code === "X") return "raw";
   const s = scale ?? 1;
   const z = zero ?? 0;
@@ -38,7 +42,7 @@ export function columnConversion(code: BinTableCode, scale: number | undefined, 
     if (code === "B" && Number(z) === -128) return "int8";
     if (code === "I" && Number(z) === 32768) return "uint16";
     if (code === "J" && Number(z) === 2147483648) return "uint32";
-    if (code === "K" && (typeof z === "bigint" ? z === 9223372036854775808n : z === 9223372036854775808)) return "uint64";
+    if (code === "K" && (typeof z === "bigint" ? z === 9223372036854775808n : z === 2 ** 63)) return "uint64";
   }
   return "float64";
 }
@@ -139,7 +143,11 @@ export function binTableLayout(header: Header, where: FitsErrorLocation = header
     if (kw.dim && !parsed.varLength) {
       const p = product(kw.dim);
       if (p > repeat) {
-        throw new FitsError("BAD_VALUE", `${label}: TDIM${n} (${kw.dim.join(",")}) holds ${p} elements but TFORM${n} = '${format}' only ${repeat}`, at(`TDIM${n}`));
+        throw new FitsError(
+          "BAD_VALUE",
+          `${label}: TDIM${n} (${kw.dim.join(",")}) holds ${p} elements but TFORM${n} = '${format}' only ${repeat}`,
+          at(`TDIM${n}`),
+        );
       }
     }
     if (code === "A" && !parsed.varLength) {
@@ -158,7 +166,17 @@ export function binTableLayout(header: Header, where: FitsErrorLocation = header
       }
       nullStored = kw.null;
     }
-    columns.push({ ...kw, n, format, parsed, offset, conversion: columnConversion(code, kw.scale, kw.zero), stringLength, itemsPerRow, nullStored });
+    columns.push({
+      ...kw,
+      n,
+      format,
+      parsed,
+      offset,
+      conversion: columnConversion(code, kw.scale, kw.zero),
+      stringLength,
+      itemsPerRow,
+      nullStored,
+    });
     offset += parsed.width;
     if (!Number.isSafeInteger(offset)) throw new FitsError("BAD_VALUE", `${label}: the row width overflows`, at(`TFORM${n}`));
   }
@@ -260,7 +278,12 @@ function decodeNumeric(
 }
 
 /** physical = stored * scale + zero, with the stored TNULL value (integers only) -> NaN. */
-function toFloat64(stored: NumericColumnArray, scale: number, zero: number, nullStored: number | bigint | undefined): Float64Array {
+function toFloat64(
+  stored: NumericColumnArray,
+  scale: number,
+  zero: number,
+  nullStored: number | bigint | undefined,
+): Float64Array {
   const n = stored.length;
   const out = new Float64Array(n);
   if (stored instanceof BigInt64Array) {
@@ -343,7 +366,15 @@ interface Descriptors {
 }
 
 /** Reads and validates the P/Q descriptors of a column for the rows read. */
-function readDescriptors(rows: Uint8Array, nrows: number, rowBytes: number, col: BinTableColumnLayout, layout: BinTableLayout, rowStart: number, where: FitsErrorLocation): Descriptors {
+function readDescriptors(
+  rows: Uint8Array,
+  nrows: number,
+  rowBytes: number,
+  col: BinTableColumnLayout,
+  layout: BinTableLayout,
+  rowStart: number,
+  where: FitsErrorLocation,
+): Descriptors {
   const view = new DataView(rows.buffer, rows.byteOffset, rows.byteLength);
   const counts = new Float64Array(nrows);
   const offsets = new Float64Array(nrows);
@@ -357,7 +388,12 @@ function readDescriptors(rows: Uint8Array, nrows: number, rowBytes: number, col:
       const c = view.getBigUint64(at);
       const o = view.getBigUint64(at + 8);
       if (c > BigInt(Number.MAX_SAFE_INTEGER) || o > BigInt(Number.MAX_SAFE_INTEGER)) {
-        throw corrupt(col, rowStart + r, `descriptor (count ${c}, offset ${o}) is beyond the heap of ${layout.heapSize} bytes`, where);
+        throw corrupt(
+          col,
+          rowStart + r,
+          `descriptor (count ${c}, offset ${o}) is beyond the heap of ${layout.heapSize} bytes`,
+          where,
+        );
       }
       count = Number(c);
       off = Number(o);
@@ -367,7 +403,12 @@ function readDescriptors(rows: Uint8Array, nrows: number, rowBytes: number, col:
     }
     const nb = heapBytes(code, count);
     if (off + nb > layout.heapSize) {
-      throw corrupt(col, rowStart + r, `descriptor (count ${count}, offset ${off}: heap bytes ${off}..${off + nb}) is beyond the heap of ${layout.heapSize} bytes`, where);
+      throw corrupt(
+        col,
+        rowStart + r,
+        `descriptor (count ${count}, offset ${off}: heap bytes ${off}..${off + nb}) is beyond the heap of ${layout.heapSize} bytes`,
+        where,
+      );
     }
     counts[r] = count;
     offsets[r] = off;
@@ -376,10 +417,14 @@ function readDescriptors(rows: Uint8Array, nrows: number, rowBytes: number, col:
 }
 
 function corrupt(col: BinTableColumnLayout, row: number, detail: string, where: FitsErrorLocation): FitsError {
-  return new FitsError("CORRUPT_DATA", `${columnLabel(col.n, col.name)} (TFORM${col.n} = '${col.format}'), row ${row} (0-based): ${detail}`, {
-    ...where,
-    card: columnCard(col.n, col.name),
-  });
+  return new FitsError(
+    "CORRUPT_DATA",
+    `${columnLabel(col.n, col.name)} (TFORM${col.n} = '${col.format}'), row ${row} (0-based): ${detail}`,
+    {
+      ...where,
+      card: columnCard(col.n, col.name),
+    },
+  );
 }
 
 /** Decodes the variable-length arrays of one column from the heap bytes read. */
@@ -426,7 +471,12 @@ export async function readBinTable(file: FitsFile, hdu: HduInfo, options: ReadTa
   const rowBytes = layout.rowBytes;
   const rows =
     count > 0 && rowBytes > 0
-      ? await readDataNaming(() => file.readData(hdu, start * rowBytes, count * rowBytes), "NAXIS2", `${layout.nrows} rows of ${rowBytes} bytes`, where)
+      ? await readDataNaming(
+          () => file.readData(hdu, start * rowBytes, count * rowBytes),
+          "NAXIS2",
+          `${layout.nrows} rows of ${rowBytes} bytes`,
+          where,
+        )
       : new Uint8Array(0);
 
   // Descriptors of the variable-length columns asked for, and the heap span they use.
@@ -450,7 +500,12 @@ export async function readBinTable(file: FitsFile, hdu: HduInfo, options: ReadTa
   let heapStart = 0;
   if (hi > 0 && hi > lo) {
     heapStart = lo;
-    heap = await readDataNaming(() => file.readData(hdu, layout.theap + lo, hi - lo), "PCOUNT", `heap of ${layout.heapSize} bytes`, where);
+    heap = await readDataNaming(
+      () => file.readData(hdu, layout.theap + lo, hi - lo),
+      "PCOUNT",
+      `heap of ${layout.heapSize} bytes`,
+      where,
+    );
   }
 
   const columns: FitsColumn[] = [];

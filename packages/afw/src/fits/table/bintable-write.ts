@@ -7,7 +7,9 @@ import type { NumericColumnArray } from "./types.js";
 
 /**
  * A column to encode. `data` uses the representations the reader returns (see the package doc
- * comment), so a {@link FitsColumn} read from a file can be passed back as is.
+ * comment), so a {@link FitsColumn} read from a file can be passed back as is (one read from an
+ * ASCII table keeps only its name, data, unit, display format and doc; its binary format is
+ * inferred from the data).
  */
 export interface ColumnInput {
   /** TTYPEn. */
@@ -24,7 +26,8 @@ export interface ColumnInput {
    * Uint16Array -> I with TZERO=32768, Uint32Array -> J with TZERO=2^31, BigUint64Array -> K with
    * TZERO=2^63, Int8Array -> B with TZERO=-128 (signed bytes; logicals need format "L"),
    * string[] -> A as wide as the longest string (at least 1); an array of typed arrays -> a
-   * variable-length column of the rows' element type (P, or Q when the heap passes 2^31 bytes).
+   * variable-length column of the rows' element type (P, or Q when the heap passes 2^31 - 1
+   * bytes; an explicit P is then also written as Q).
    */
   format?: string | undefined;
   /** Repeat count r (elements per row; characters for A, bits for X) when no format gives it. */
@@ -49,8 +52,8 @@ export interface ColumnInput {
 export interface EncodeBinTableOptions {
   /**
    * Extra cards (e.g. EXTNAME, comments) written in order after the structural and column
-   * keywords; structural keywords and TTYPE/TFORM/TUNIT/TDISP/TDIM/TNULL/TSCAL/TZERO/TDOC/TBCOLn
-   * in it are ignored, so a table's own header may be passed back.
+   * keywords; structural keywords, CHECKSUM/DATASUM and TTYPE/TFORM/TUNIT/TDISP/TDIM/TNULL/
+   * TSCAL/TZERO/TDOC/TBCOLn in it are ignored, so a table's own header may be passed back.
    */
   header?: Header | undefined;
   /** EXTNAME to set. */
@@ -67,7 +70,21 @@ export interface EncodedBinTable {
   data: Uint8Array;
 }
 
-const STRUCTURAL = new Set(["SIMPLE", "XTENSION", "BITPIX", "NAXIS", "PCOUNT", "GCOUNT", "TFIELDS", "THEAP", "EXTEND", "END"]);
+/** Keywords of an extra header that describe the old data and are never copied. */
+const STRUCTURAL = new Set([
+  "SIMPLE",
+  "XTENSION",
+  "BITPIX",
+  "NAXIS",
+  "PCOUNT",
+  "GCOUNT",
+  "TFIELDS",
+  "THEAP",
+  "EXTEND",
+  "END",
+  "CHECKSUM",
+  "DATASUM",
+]);
 const COLUMN_KEY_RE = /^(NAXIS|TTYPE|TFORM|TUNIT|TDISP|TDIM|TNULL|TSCAL|TZERO|TDOC|TBCOL)\d+$/;
 
 /** Largest heap offset a P descriptor (32-bit) is written with. */
@@ -90,7 +107,6 @@ interface Resolved {
   where: FitsErrorLocation;
   code: BinTableCode;
   varLength: "P" | "Q" | null;
-  explicitVar: boolean;
   repeat: number;
   stringLength: number;
   itemsPerRow: number;
@@ -131,8 +147,9 @@ function isTypedArray(x: unknown): x is NumericColumnArray {
  * Throws {@link FitsError} BAD_ARGUMENT/BAD_VALUE naming the column for inconsistent input.
  */
 export function encodeBinTable(columns: readonly ColumnInput[], options: EncodeBinTableOptions = {}): EncodedBinTable {
-  if (columns.length > MAX_TFIELDS) throw new FitsError("BAD_ARGUMENT", `a table holds at most ${MAX_TFIELDS} columns, not ${columns.length}`);
-  const resolved = columns.map((c, i) => resolveColumn(c, i + 1));
+  if (columns.length > MAX_TFIELDS)
+    throw new FitsError("BAD_ARGUMENT", `a table holds at most ${MAX_TFIELDS} columns, not ${columns.length}`);
+  const resolved = columns.map((c, i) => resolveColumn(fromAsciiTable(c), i + 1));
   const nrows = tableRows(resolved, options.nrows);
 
   // Variable-length columns: the heap, then P or Q.
@@ -143,21 +160,19 @@ export function encodeBinTable(columns: readonly ColumnInput[], options: EncodeB
     r.heapOffset = heapSize;
     for (const b of r.heapRows!) heapSize += b.length;
   }
-  for (const r of resolved) {
-    if (!r.varLength) continue;
-    if (heapSize > P_LIMIT) {
-      if (r.explicitVar && r.varLength === "P") {
-        throw new FitsError("BAD_VALUE", `${r.label}: the heap (${heapSize} bytes) is too large for a P descriptor; use Q`, r.where);
-      }
-      r.varLength = "Q";
-    }
-  }
+  // 32-bit P descriptors cannot address a heap beyond 2^31 - 1 bytes: use Q (even when P was asked for).
+  if (heapSize > P_LIMIT) for (const r of resolved) if (r.varLength) r.varLength = "Q";
   const formats: BinTableFormat[] = resolved.map((r) =>
-    parseBinTableFormat(r.varLength ? formatBinTableFormat({ repeat: 1, code: r.code, varLength: r.varLength, maxLength: r.maxLength }) : `${r.repeat}${r.code}`),
+    parseBinTableFormat(
+      r.varLength
+        ? formatBinTableFormat({ repeat: 1, code: r.code, varLength: r.varLength, maxLength: r.maxLength })
+        : `${r.repeat}${r.code}`,
+    ),
   );
   const rowBytes = formats.reduce((s, f) => s + f.width, 0);
   const mainBytes = rowBytes * nrows;
-  if (!Number.isSafeInteger(mainBytes + heapSize)) throw new FitsError("TOO_LARGE", `table of ${nrows} rows of ${rowBytes} bytes is too large`);
+  if (!Number.isSafeInteger(mainBytes + heapSize))
+    throw new FitsError("TOO_LARGE", `table of ${nrows} rows of ${rowBytes} bytes is too large`);
   const data = new Uint8Array(mainBytes + heapSize);
 
   let offset = 0;
@@ -201,10 +216,22 @@ export function encodeBinTable(columns: readonly ColumnInput[], options: EncodeB
   return { header, data };
 }
 
+/**
+ * A column read from an ASCII table (its `parsed.kind` is "ascii") keeps only its name, data,
+ * unit, display format and doc: its TFORM, TNULL string and scaling describe the text, and the
+ * data are already physical values (NaN for nulls), so the binary format is inferred.
+ */
+function fromAsciiTable(c: ColumnInput): ColumnInput {
+  const parsed = (c as { parsed?: { kind?: unknown } }).parsed;
+  if (parsed?.kind !== "ascii") return c;
+  return { name: c.name, data: c.data, unit: c.unit, disp: c.disp, doc: c.doc };
+}
+
 function resolveColumn(c: ColumnInput, n: number): Resolved {
   const label = columnLabel(n, c.name);
   const where: FitsErrorLocation = { card: c.name === "" ? `TTYPE${n}` : c.name };
-  const fail = (detail: string, card?: string): FitsError => new FitsError("BAD_ARGUMENT", `${label}: ${detail}`, card ? { card } : where);
+  const fail = (detail: string, card?: string): FitsError =>
+    new FitsError("BAD_ARGUMENT", `${label}: ${detail}`, card ? { card } : where);
   if (typeof c.name !== "string") throw fail("the name must be a string");
   const data = c.data;
   const typed = isTypedArray(data);
@@ -216,7 +243,12 @@ function resolveColumn(c: ColumnInput, n: number): Resolved {
     try {
       parsed = parseBinTableFormat(c.format, { card: `TFORM${n}` });
     } catch (e) {
-      throw new FitsError("BAD_VALUE", `${label}: ${e instanceof FitsError ? e.detail : String(e)}`, { card: `TFORM${n}` }, { cause: e });
+      throw new FitsError(
+        "BAD_VALUE",
+        `${label}: ${e instanceof FitsError ? e.detail : String(e)}`,
+        { card: `TFORM${n}` },
+        { cause: e },
+      );
     }
   }
   const varLength: "P" | "Q" | null = parsed ? parsed.varLength : rowsAreArrays ? "P" : null;
@@ -228,7 +260,8 @@ function resolveColumn(c: ColumnInput, n: number): Resolved {
     const rows = data as readonly unknown[];
     for (const row of rows) {
       if (isTypedArray(row)) {
-        if (sample && row.constructor !== sample.constructor) throw fail("rows of a variable-length column must all have the same array type");
+        if (sample && row.constructor !== sample.constructor)
+          throw fail("rows of a variable-length column must all have the same array type");
         sample ??= row;
       } else if (typeof row !== "string") {
         throw fail("each row of a variable-length column must be a typed array (or a string for PA/QA)");
@@ -257,18 +290,21 @@ function resolveColumn(c: ColumnInput, n: number): Resolved {
     if ((data as readonly unknown[]).some((x) => typeof x !== "string")) throw fail("an A column takes a string[]");
   }
 
-  let scale = c.scale;
+  const scale = c.scale;
   let zero = c.zero;
   if (scale === undefined && zero === undefined && impliedZero !== undefined) zero = impliedZero;
-  if (scale !== undefined && (!Number.isFinite(scale) || scale === 0)) throw fail(`TSCAL ${scale} must be finite and non-zero`, `TSCAL${n}`);
+  if (scale !== undefined && (!Number.isFinite(scale) || scale === 0))
+    throw fail(`TSCAL ${scale} must be finite and non-zero`, `TSCAL${n}`);
   if (typeof zero === "number" && !Number.isFinite(zero)) throw fail(`TZERO ${zero} must be finite`, `TZERO${n}`);
   if ((scale !== undefined || zero !== undefined) && (code === "A" || code === "L" || code === "X")) {
     throw fail(`TSCAL/TZERO cannot be used with a ${code} column`, `TSCAL${n}`);
   }
   let nullValue: number | bigint | undefined;
   if (c.null !== undefined) {
-    if (code !== "B" && code !== "I" && code !== "J" && code !== "K") throw fail(`TNULL can only be given for integer (B, I, J, K) columns, not ${code}`, `TNULL${n}`);
-    if (typeof c.null === "string" || (typeof c.null === "number" && !Number.isInteger(c.null))) throw fail("TNULL must be an integer", `TNULL${n}`);
+    if (code !== "B" && code !== "I" && code !== "J" && code !== "K")
+      throw fail(`TNULL can only be given for integer (B, I, J, K) columns, not ${code}`, `TNULL${n}`);
+    if (typeof c.null === "string" || (typeof c.null === "number" && !Number.isInteger(c.null)))
+      throw fail("TNULL must be an integer", `TNULL${n}`);
     nullValue = c.null;
     if (code !== "K") {
       const range = INT_RANGE[code]!;
@@ -300,7 +336,8 @@ function resolveColumn(c: ColumnInput, n: number): Resolved {
       repeat = longest;
     }
     if (!Number.isSafeInteger(repeat) || repeat < 0) throw fail(`repeat ${repeat} must be a non-negative integer`);
-    if (c.dim !== undefined && product(c.dim) > repeat) throw fail(`TDIM (${c.dim.join(",")}) holds more than the ${repeat} elements of a row`, `TDIM${n}`);
+    if (c.dim !== undefined && product(c.dim) > repeat)
+      throw fail(`TDIM (${c.dim.join(",")}) holds more than the ${repeat} elements of a row`, `TDIM${n}`);
     if (code === "A") {
       if (c.dim !== undefined && c.dim.length > 1) {
         stringLength = c.dim[0]!;
@@ -320,7 +357,6 @@ function resolveColumn(c: ColumnInput, n: number): Resolved {
     where,
     code,
     varLength,
-    explicitVar: parsed?.varLength != null,
     repeat,
     stringLength,
     itemsPerRow,
@@ -334,7 +370,8 @@ function resolveColumn(c: ColumnInput, n: number): Resolved {
 function tableRows(resolved: Resolved[], given: number | undefined): number {
   let nrows = given;
   let from = "options.nrows";
-  if (nrows !== undefined && (!Number.isSafeInteger(nrows) || nrows < 0)) throw new FitsError("BAD_ARGUMENT", `nrows ${nrows} must be a non-negative integer`);
+  if (nrows !== undefined && (!Number.isSafeInteger(nrows) || nrows < 0))
+    throw new FitsError("BAD_ARGUMENT", `nrows ${nrows} must be a non-negative integer`);
   for (const r of resolved) {
     const len = r.input.data.length;
     let rows: number | undefined;
@@ -342,7 +379,11 @@ function tableRows(resolved: Resolved[], given: number | undefined): number {
     else if (r.itemsPerRow > 0) {
       rows = len / r.itemsPerRow;
       if (!Number.isInteger(rows)) {
-        throw new FitsError("BAD_ARGUMENT", `${r.label}: ${len} values is not a whole number of rows of ${r.itemsPerRow}`, r.where);
+        throw new FitsError(
+          "BAD_ARGUMENT",
+          `${r.label}: ${len} values is not a whole number of rows of ${r.itemsPerRow}`,
+          r.where,
+        );
       }
     } else if (len !== 0) {
       throw new FitsError("BAD_ARGUMENT", `${r.label}: a column of repeat 0 takes no values, got ${len}`, r.where);
@@ -405,7 +446,12 @@ function toStored(r: Resolved, values: NumericColumnArray, rowForErrors: number 
     if ((values instanceof BigInt64Array || values instanceof BigUint64Array) && scale === 1 && exactZero !== undefined) {
       for (let i = 0; i < components; i++) {
         const s = values[i]! - exactZero;
-        if (s < INT64_MIN || s > INT64_MAX) throw new FitsError("BAD_VALUE", `${r.label}, ${where(i)}: ${values[i]} does not fit a K column with TZERO ${r.zero}`, r.where);
+        if (s < INT64_MIN || s > INT64_MAX)
+          throw new FitsError(
+            "BAD_VALUE",
+            `${r.label}, ${where(i)}: ${values[i]} does not fit a K column with TZERO ${r.zero}`,
+            r.where,
+          );
         o[i] = s;
       }
       return out;
@@ -413,12 +459,13 @@ function toStored(r: Resolved, values: NumericColumnArray, rowForErrors: number 
     for (let i = 0; i < components; i++) {
       const x = Number(values[i]!);
       if (Number.isNaN(x)) {
-        if (r.nullValue === undefined) throw new FitsError("BAD_VALUE", `${r.label}, ${where(i)}: NaN in an integer column without TNULL`, r.where);
+        if (r.nullValue === undefined)
+          throw new FitsError("BAD_VALUE", `${r.label}, ${where(i)}: NaN in an integer column without TNULL`, r.where);
         o[i] = BigInt(r.nullValue);
         continue;
       }
       const s = Math.round((x - zeroNum) / scale);
-      if (!Number.isFinite(s) || s < -9223372036854775808 || s >= 9223372036854775808) {
+      if (!Number.isFinite(s) || s < -(2 ** 63) || s >= 2 ** 63) {
         throw new FitsError("BAD_VALUE", `${r.label}, ${where(i)}: ${x} does not fit a K column`, r.where);
       }
       o[i] = BigInt(s);
@@ -431,13 +478,18 @@ function toStored(r: Resolved, values: NumericColumnArray, rowForErrors: number 
   for (let i = 0; i < components; i++) {
     const x = Number(values[i]!);
     if (Number.isNaN(x)) {
-      if (nullNum === undefined) throw new FitsError("BAD_VALUE", `${r.label}, ${where(i)}: NaN in an integer column without TNULL`, r.where);
+      if (nullNum === undefined)
+        throw new FitsError("BAD_VALUE", `${r.label}, ${where(i)}: NaN in an integer column without TNULL`, r.where);
       o[i] = nullNum;
       continue;
     }
     const s = scale === 1 && zeroNum === 0 ? x : Math.round((x - zeroNum) / scale);
     if (!(s >= range.min && s <= range.max) || !Number.isInteger(s)) {
-      throw new FitsError("BAD_VALUE", `${r.label}, ${where(i)}: ${x} does not fit a ${code} column${r.scale !== undefined || r.zero !== undefined ? ` with TSCAL ${scale} and TZERO ${r.zero ?? 0}` : ""}`, r.where);
+      throw new FitsError(
+        "BAD_VALUE",
+        `${r.label}, ${where(i)}: ${x} does not fit a ${code} column${r.scale !== undefined || r.zero !== undefined ? ` with TSCAL ${scale} and TZERO ${r.zero ?? 0}` : ""}`,
+        r.where,
+      );
     }
     o[i] = s;
   }
@@ -445,12 +497,22 @@ function toStored(r: Resolved, values: NumericColumnArray, rowForErrors: number 
 }
 
 function componentSize(code: BinTableCode): number {
-  return code === "I" ? 2 : code === "J" || code === "E" || code === "C" ? 4 : code === "K" || code === "D" || code === "M" ? 8 : 1;
+  return code === "I"
+    ? 2
+    : code === "J" || code === "E" || code === "C"
+      ? 4
+      : code === "K" || code === "D" || code === "M"
+        ? 8
+        : 1;
 }
 
 function encodeString(r: Resolved, s: string, row: number, out: Uint8Array, at: number, width: number): void {
   if (s.length > width) {
-    throw new FitsError("BAD_VALUE", `${r.label}, row ${row} (0-based): string of ${s.length} characters is longer than the field (${width})`, r.where);
+    throw new FitsError(
+      "BAD_VALUE",
+      `${r.label}, row ${row} (0-based): string of ${s.length} characters is longer than the field (${width})`,
+      r.where,
+    );
   }
   for (let k = 0; k < s.length; k++) {
     const c = s.charCodeAt(k);
@@ -536,7 +598,11 @@ function encodeHeapRows(r: Resolved, nrows: number): void {
       count = v.length;
     } else {
       if ((code === "C" || code === "M") && x.length % 2 !== 0) {
-        throw new FitsError("BAD_ARGUMENT", `${r.label}, row ${row} (0-based): complex values come in (re, im) pairs; got ${x.length} numbers`, r.where);
+        throw new FitsError(
+          "BAD_ARGUMENT",
+          `${r.label}, row ${row} (0-based): complex values come in (re, im) pairs; got ${x.length} numbers`,
+          r.where,
+        );
       }
       const stored = toStored(r, x, row);
       const size = componentSize(code);
@@ -553,7 +619,14 @@ function encodeHeapRows(r: Resolved, nrows: number): void {
   r.maxLength = max;
 }
 
-function writeDescriptors(r: Resolved, out: Uint8Array, offset: number, rowBytes: number, nrows: number, mainBytes: number): void {
+function writeDescriptors(
+  r: Resolved,
+  out: Uint8Array,
+  offset: number,
+  rowBytes: number,
+  nrows: number,
+  mainBytes: number,
+): void {
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let heapAt = r.heapOffset!;
   for (let row = 0; row < nrows; row++) {

@@ -82,10 +82,14 @@ export function readColumnKeywords(header: Header, n: number, where: FitsErrorLo
   if (nullCard) {
     const v = nullCard.value;
     if (nullCard.unparsed !== undefined || !(typeof v === "number" || typeof v === "bigint" || typeof v === "string")) {
-      throw new FitsError("BAD_CARD", `${columnLabel(n, name)}: cannot use TNULL value ${JSON.stringify(nullCard.unparsed ?? String(v))}`, {
-        ...where,
-        card: `TNULL${n}`,
-      });
+      throw new FitsError(
+        "BAD_CARD",
+        `${columnLabel(n, name)}: cannot use TNULL value ${JSON.stringify(nullCard.unparsed ?? String(v))}`,
+        {
+          ...where,
+          card: `TNULL${n}`,
+        },
+      );
     }
     nullValue = v;
   }
@@ -105,7 +109,11 @@ export function readColumnKeywords(header: Header, n: number, where: FitsErrorLo
 }
 
 /** Validates and resolves the row range of read options against NAXIS2. */
-export function resolveRows(options: ReadTableOptions, naxis2: number, where: FitsErrorLocation): { start: number; count: number } {
+export function resolveRows(
+  options: ReadTableOptions,
+  naxis2: number,
+  where: FitsErrorLocation,
+): { start: number; count: number } {
   const start = options.rowStart ?? 0;
   if (!Number.isSafeInteger(start) || start < 0 || start > naxis2) {
     throw new FitsError("BAD_ARGUMENT", `rowStart ${start} is outside the table's ${naxis2} rows`, where);
@@ -118,7 +126,11 @@ export function resolveRows(options: ReadTableOptions, naxis2: number, where: Fi
 }
 
 /** Indices (into `columns`) of the columns asked for, in table order; all when `names` is undefined. */
-export function selectColumns(columns: readonly { name: string }[], names: readonly string[] | undefined, where: FitsErrorLocation): Set<number> {
+export function selectColumns(
+  columns: readonly { name: string }[],
+  names: readonly string[] | undefined,
+  where: FitsErrorLocation,
+): Set<number> {
   if (names === undefined) return new Set(columns.map((_, i) => i));
   const chosen = new Set<number>();
   for (const name of names) {
@@ -149,7 +161,12 @@ export async function readDataNaming(
     return await read();
   } catch (e) {
     if (e instanceof FitsError && e.code === "TRUNCATED") {
-      throw new FitsError("TRUNCATED", `the file ends before the ${what} declared by ${keyword} (${e.detail})`, { ...where, card: keyword }, { cause: e });
+      throw new FitsError(
+        "TRUNCATED",
+        `the file ends before the ${what} declared by ${keyword} (${e.detail})`,
+        { ...where, card: keyword },
+        { cause: e },
+      );
     }
     throw e;
   }

@@ -31,6 +31,6 @@
 export * from "./ascii-read.js";
 export * from "./bintable-read.js";
 export * from "./bintable-write.js";
+export { decodeFitsString, parseTdim } from "./common.js";
 export * from "./read.js";
 export * from "./types.js";
-export { decodeFitsString, parseTdim } from "./common.js";
