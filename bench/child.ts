@@ -28,7 +28,14 @@ if (mode === "prepare") {
   let peer: string | null = null;
   let peerMedian: number | null = null;
   const cmd = bench.peer?.(ctx);
-  if (cmd) {
+  if (cmd?.selfTimed) {
+    const r = spawnSync(cmd.argv[0]!, cmd.argv.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const last = r.status === 0 ? r.stdout.trim().split("\n").pop() : undefined;
+    if (last) {
+      peer = cmd.name;
+      peerMedian = (JSON.parse(last) as { median_ms: number }).median_ms;
+    }
+  } else if (cmd) {
     const probe = spawnSync(cmd.argv[0]!, cmd.argv.slice(1), { stdio: "ignore" });
     if (probe.status === 0) {
       const peerTimes: number[] = [];

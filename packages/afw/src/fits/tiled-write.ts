@@ -16,20 +16,20 @@ export interface CompressionOptions {
   /** Algorithm. */
   compression: WritableCompression;
   /** Tile shape in FITS axis order (default: whole rows, [naxis1, 1, ...]; HCOMPRESS: 16 rows). */
-  tileShape?: readonly number[];
+  tileShape?: readonly number[] | undefined;
   /**
    * Float quantization level q (ZQUANTIZ): q > 0 sets the step to (tile noise)/q; q < 0 sets the
    * step to |q| in data units. Default 4, as fpack. Ignored for integer images.
    */
-  quantizeLevel?: number;
+  quantizeLevel?: number | undefined;
   /** Quantization method for floats; "NONE" stores floats losslessly (GZIP only). Default SUBTRACTIVE_DITHER_1. */
-  quantizeMethod?: QuantizeMethod;
+  quantizeMethod?: QuantizeMethod | undefined;
   /** ZDITHER0, the dither seed 1..10000 (default 1). */
-  ditherSeed?: number;
+  ditherSeed?: number | undefined;
   /** HCOMPRESS scale factor (0 = lossless; default 0). */
-  hcompressScale?: number;
+  hcompressScale?: number | undefined;
   /** RICE block size in pixels (default 32). */
-  riceBlockSize?: number;
+  riceBlockSize?: number | undefined;
 }
 
 /** Options of {@link compressImageHdu}. */
