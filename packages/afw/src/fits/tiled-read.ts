@@ -258,11 +258,17 @@ class TileDecoder {
         }
         case "HCOMPRESS_1": {
           const smooth = Number(L.params.get("SMOOTH") ?? 0) !== 0;
-          const r = hcompressDecode(bytes, smooth);
-          if (r.values.length !== n) {
-            throw new FitsError("CORRUPT_DATA", `tile ${ref.row}: HCOMPRESS tile is ${r.nx}x${r.ny}, expected ${n} pixels`, this.where);
+          const r = hcompressDecode(bytes, smooth, { nx: dims[0]!, ny: dims[1] ?? 1 });
+          if (r.values.length !== n || r.nx !== dims[0]) {
+            throw new FitsError("CORRUPT_DATA", `tile ${ref.row}: HCOMPRESS tile is ${r.nx}x${r.ny}, expected ${dims.join("x")}`, this.where);
           }
           ints.set(r.values);
+          // Lossy HCOMPRESS can overshoot the stored type's range; clip as cfitsio does.
+          if (!quantized && intBytes < 4) {
+            const lo = intBytes === 1 ? 0 : -32768;
+            const hi = intBytes === 1 ? 255 : 32767;
+            for (let k = 0; k < n; k++) ints[k] = Math.min(hi, Math.max(lo, ints[k]!));
+          }
           break;
         }
         case "NOCOMPRESS": {

@@ -150,7 +150,7 @@ export function compressImageHdu(data: FitsPixelArray, shape: readonly number[],
     if (isFloat) {
       gatherTile(shape, start, dims, (d, s, m) => floats.set((data as Float32Array).subarray(s, s + m), d));
       if (quantized) {
-        const q = quantizeTile(floats.subarray(0, tn), tn, { level, method, tileIndex, ditherSeed });
+        const q = quantizeTile(floats.subarray(0, tn), tn, { level, method, tileIndex, ditherSeed, nx: dims[0]! });
         if (q) {
           zscale = q.zscale;
           zzero = q.zzero;
