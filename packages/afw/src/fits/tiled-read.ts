@@ -367,9 +367,13 @@ function scatter(
       stride *= tileDims[a]!;
       dst += (pos[a]! - secStart[a]!) * outStrides[a]!;
     }
-    const run = values.subarray(src, src + runLen);
-    if (floatOut) (out as Float32Array).set(run as Float32Array, dst);
-    else applyScaling(scaling, run as unknown as StoredArray, out, dst);
+    if (values instanceof Int32Array && copyInts(values, src, runLen, out, dst, scaling)) {
+      // done by the monomorphic fast path
+    } else {
+      const run = values.subarray(src, src + runLen);
+      if (floatOut) (out as Float32Array).set(run as Float32Array, dst);
+      else applyScaling(scaling, run as unknown as StoredArray, out, dst);
+    }
     let a = 1;
     while (a < nd) {
       pos[a]!++;
@@ -379,4 +383,22 @@ function scatter(
     }
     if (a >= nd) break;
   }
+}
+
+/**
+ * Copies decoded integer tile values into the output for the common layouts (raw integers and
+ * the unsigned conventions) in loops that only ever see an Int32Array source, which V8 keeps
+ * monomorphic and fast. Returns false for layouts it does not handle.
+ */
+function copyInts(values: Int32Array, src: number, n: number, out: FitsPixelArray, dst: number, scaling: ReturnType<typeof pixelScaling>): boolean {
+  if (scaling.kind === "uint16") {
+    const o = out as Uint16Array;
+    for (let i = 0; i < n; i++) o[dst + i] = values[src + i]! ^ 0x8000;
+    return true;
+  }
+  if (scaling.kind === "raw" && (out instanceof Int16Array || out instanceof Int32Array || out instanceof Uint8Array)) {
+    out.set(values.subarray(src, src + n), dst);
+    return true;
+  }
+  return false;
 }
