@@ -17,3 +17,4 @@ export * from "./tiled-read.js";
 export * from "./tiled-write.js";
 export { CodecError, hcompressDecode, hcompressEncode, plioDecode, plioEncode, riceDecode, riceEncode, gzip2Shuffle, gzip2Unshuffle, fitsRandomSequence, quantizeTile, dequantizeTile, NULL_VALUE, ZERO_VALUE } from "./compress/index.js";
 export * from "./table/index.js";
+export * from "./header-text.js";
