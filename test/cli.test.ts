@@ -13,10 +13,14 @@ const dir = mkdtempSync(join(tmpdir(), "skystack-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function skystack(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", join(root, "scripts", "skystack-dev.ts"), ...args], {
-    encoding: "utf8",
-    cwd: root,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", join(root, "scripts", "skystack-dev.ts"), ...args],
+    {
+      encoding: "utf8",
+      cwd: root,
+    },
+  );
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,9 +34,13 @@ describe("skystack fits info", () => {
     ]);
   });
   it("reports tables with their rows, and detects compression from content", () => {
-    const t = JSON.parse(skystack("fits", "info", join(real, "sdss-dr8-tractor", "photoObj-001000-1-0100.fits"), "--json").stdout);
+    const t = JSON.parse(
+      skystack("fits", "info", join(real, "sdss-dr8-tractor", "photoObj-001000-1-0100.fits"), "--json").stdout,
+    );
     expect(t[1]).toMatchObject({ type: "bintable", rows: 19 });
-    const trap = JSON.parse(skystack("fits", "info", join(real, "decam-cp-legacypipe", "c4d_150329_083320_ooi_r_v1.fits.fz"), "--json").stdout);
+    const trap = JSON.parse(
+      skystack("fits", "info", join(real, "decam-cp-legacypipe", "c4d_150329_083320_ooi_r_v1.fits.fz"), "--json").stdout,
+    );
     expect(trap[1]).toMatchObject({ type: "image", compression: null, shape: [41, 51], bitpix: -32 });
   });
   it("prints a table without --json", () => {
@@ -47,10 +55,10 @@ describe("skystack fits header", () => {
     const f = join(real, "decam-cp-legacypipe", "c4d_130105_065255_ood_r_a1-N15.fits.fz");
     const r = skystack("fits", "header", f, "--hdu", "1");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^XTENSION= 'IMAGE   '/);
-    expect(r.stdout).toMatch(/\nNAXIS1  =                  280\n/);
+    expect(r.stdout).toMatch(/^XTENSION= 'IMAGE {3}'/);
+    expect(r.stdout).toMatch(/\nNAXIS1 {2}= {18}280\n/);
     expect(r.stdout.trimEnd().endsWith("END")).toBe(true);
-    expect(skystack("fits", "header", f, "--hdu", "1", "--raw").stdout).toMatch(/ZCMPTYPE= 'RICE_1  '/);
+    expect(skystack("fits", "header", f, "--hdu", "1", "--raw").stdout).toMatch(/ZCMPTYPE= 'RICE_1 {2}'/);
   });
 });
 
@@ -73,7 +81,20 @@ describe("skystack fits convert", () => {
   });
   it("quantizes floats with the chosen level, dither and seed", async () => {
     const out = join(dir, "tpv-q.fits.fz");
-    const r = skystack("fits", "convert", join(real, "wcs-galsim", "tpv.fits"), out, "--compress", "rice", "--quantize", "8", "--dither", "2", "--seed", "77");
+    const r = skystack(
+      "fits",
+      "convert",
+      join(real, "wcs-galsim", "tpv.fits"),
+      out,
+      "--compress",
+      "rice",
+      "--quantize",
+      "8",
+      "--dither",
+      "2",
+      "--seed",
+      "77",
+    );
     expect(r.status, r.stderr).toBe(0);
     const f = await FitsFile.open(out);
     const h = (await f.hdu(1)).header;

@@ -88,7 +88,14 @@ describe("writeExposure / readExposure", () => {
     expect(a[1]).toMatchObject({ dtype: "<f4", shape: [37, 23], sha256: sha256(exp.image.array) });
     expect(a[2]).toMatchObject({ dtype: "<i4", sha256: sha256(exp.mask.array) });
     expect(a[3]).toMatchObject({ dtype: "<f4", sha256: sha256(exp.variance.array) });
-    const wcsA = execFileSync(PYTHON, ["-c", `from astropy.io import fits; from astropy.wcs import WCS; import warnings; warnings.simplefilter('ignore'); w = WCS(fits.getheader(${JSON.stringify(path)}, 1), key='A'); print(*w.wcs_pix2world([[0, 0]], 0)[0])`], { encoding: "utf8" });
+    const wcsA = execFileSync(
+      PYTHON,
+      [
+        "-c",
+        `from astropy.io import fits; from astropy.wcs import WCS; import warnings; warnings.simplefilter('ignore'); w = WCS(fits.getheader(${JSON.stringify(path)}, 1), key='A'); print(*w.wcs_pix2world([[0, 0]], 0)[0])`,
+      ],
+      { encoding: "utf8" },
+    );
     expect(wcsA.trim().split(/\s+/).map(Number)).toEqual([100, 200]);
   });
 

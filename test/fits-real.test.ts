@@ -7,7 +7,15 @@ import { join } from "node:path";
 import { type CardValue, FitsFile, type FitsPixelArray, imageHeaderFromTiled, parseTiledLayout } from "@skystack/afw";
 import { describe, expect, it } from "vitest";
 
-type JsonValue = { bool: boolean } | { int: string } | { float: string } | { str: string } | { null: true } | { complex: [string, string] } | { unparsable: true } | { other: string };
+type JsonValue =
+  | { bool: boolean }
+  | { int: string }
+  | { float: string }
+  | { str: string }
+  | { null: true }
+  | { complex: [string, string] }
+  | { unparsable: true }
+  | { other: string };
 interface HduFixture {
   index: number;
   type: string;
@@ -21,7 +29,9 @@ interface HduFixture {
   nan?: number;
 }
 const here = import.meta.dirname;
-const fixture = JSON.parse(readFileSync(join(here, "fixtures", "real-fits.json"), "utf8")) as { files: Record<string, HduFixture[]> };
+const fixture = JSON.parse(readFileSync(join(here, "fixtures", "real-fits.json"), "utf8")) as {
+  files: Record<string, HduFixture[]>;
+};
 
 const DTYPE: Record<string, string> = {
   "|u1": "Uint8Array",
@@ -39,15 +49,21 @@ const DTYPE: Record<string, string> = {
 function sameValue(ours: CardValue | undefined, theirs: JsonValue): boolean {
   if ("bool" in theirs) return ours === theirs.bool;
   if ("int" in theirs) return (typeof ours === "number" || typeof ours === "bigint") && BigInt(ours) === BigInt(theirs.int);
-  if ("float" in theirs) return typeof ours === "number" && (ours === Number(theirs.float) || (Number.isNaN(ours) && theirs.float === "nan"));
+  if ("float" in theirs)
+    return typeof ours === "number" && (ours === Number(theirs.float) || (Number.isNaN(ours) && theirs.float === "nan"));
   if ("str" in theirs) return ours === theirs.str;
   if ("null" in theirs) return ours === null;
-  if ("complex" in theirs) return typeof ours === "object" && ours !== null && ours.re === Number(theirs.complex[0]) && ours.im === Number(theirs.complex[1]);
+  if ("complex" in theirs)
+    return (
+      typeof ours === "object" && ours !== null && ours.re === Number(theirs.complex[0]) && ours.im === Number(theirs.complex[1])
+    );
   return true; // unparsable in astropy too: nothing to compare
 }
 
 function digest(data: FitsPixelArray): string {
-  return createHash("sha256").update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest("hex");
+  return createHash("sha256")
+    .update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+    .digest("hex");
 }
 
 describe("real telescope files match astropy", () => {
@@ -59,7 +75,8 @@ describe("real telescope files match astropy", () => {
         expect(ours.map((h) => h.type)).toEqual(hdus.map((h) => h.type));
         for (const fx of hdus) {
           const h = ours[fx.index]!;
-          const header = h.type === "compressed-image" ? imageHeaderFromTiled(h.header, parseTiledLayout(h.header), false) : h.header;
+          const header =
+            h.type === "compressed-image" ? imageHeaderFromTiled(h.header, parseTiledLayout(h.header), false) : h.header;
           expect(header.get("EXTNAME") ?? null, `HDU ${fx.index} EXTNAME`).toEqual(fx.extname);
           // Same cards (COMMENT/HISTORY/blank aside) in the same order with the same values. Cards
           // without a value indicator (e.g. ESO-LOG) are text in both readers.
@@ -68,14 +85,20 @@ describe("real telescope files match astropy", () => {
             expect(shown.map((c) => c.keyword)).toEqual(fx.cards.map(([k]) => k));
             fx.cards.forEach(([k, v], i) => {
               const value = shown[i]!.value;
-              expect(sameValue(value, v), `HDU ${fx.index} card ${i} ${k}: ours ${String(value)} astropy ${JSON.stringify(v)}`).toBe(true);
+              expect(
+                sameValue(value, v),
+                `HDU ${fx.index} card ${i} ${k}: ours ${String(value)} astropy ${JSON.stringify(v)}`,
+              ).toBe(true);
             });
             expect(header.cards.length - shown.length).toBe(fx.commentary);
           } else {
             // astropy rebuilds the image header its own way; every card it shows must match ours.
             for (const [k, v] of fx.cards) {
               if (!header.has(k)) continue;
-              expect(sameValue(header.get(k), v), `HDU ${fx.index} ${k}: ours ${String(header.get(k))} astropy ${JSON.stringify(v)}`).toBe(true);
+              expect(
+                sameValue(header.get(k), v),
+                `HDU ${fx.index} ${k}: ours ${String(header.get(k))} astropy ${JSON.stringify(v)}`,
+              ).toBe(true);
             }
           }
           if (fx.sha256) {

@@ -5,7 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FitsFile, type FitsPixelArray, FitsWriter, Header, type WritableCompression } from "@skystack/afw";
 import { afterAll, describe, expect, it } from "vitest";
-import { astropyDigest, DTYPE_OF, fitsverify, funpack, HAVE_ASTROPY, HAVE_FITSVERIFY, HAVE_FUNPACK, sha256 } from "./helpers/tools.js";
+import {
+  astropyDigest,
+  DTYPE_OF,
+  fitsverify,
+  funpack,
+  HAVE_ASTROPY,
+  HAVE_FITSVERIFY,
+  HAVE_FUNPACK,
+  sha256,
+} from "./helpers/tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "skystack-write-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,14 +124,26 @@ const INT_CASES: { name: string; data: () => FitsPixelArray; algos: WritableComp
     data: () => Uint16Array.from(skyImage(211, 97, 1), (v) => Math.min(65535, Math.round(v))),
     algos: ["RICE_1", "GZIP_1", "GZIP_2", "HCOMPRESS_1"],
   },
-  { name: "int16", data: () => Int16Array.from(skyImage(128, 64, 2), (v) => Math.round(v) - 1500), algos: ["RICE_1", "GZIP_1", "GZIP_2", "HCOMPRESS_1"] },
-  { name: "int32", data: () => Int32Array.from(skyImage(100, 40, 3), (v) => Math.round(v * 1000) - 400000), algos: ["RICE_1", "GZIP_1", "GZIP_2", "HCOMPRESS_1"] },
+  {
+    name: "int16",
+    data: () => Int16Array.from(skyImage(128, 64, 2), (v) => Math.round(v) - 1500),
+    algos: ["RICE_1", "GZIP_1", "GZIP_2", "HCOMPRESS_1"],
+  },
+  {
+    name: "int32",
+    data: () => Int32Array.from(skyImage(100, 40, 3), (v) => Math.round(v * 1000) - 400000),
+    algos: ["RICE_1", "GZIP_1", "GZIP_2", "HCOMPRESS_1"],
+  },
   {
     name: "int32 mask",
     data: () => Int32Array.from(skyImage(90, 50, 5), (v) => (v > 1010 ? 32 : 0) | (v > 1500 ? 2 : 0) | (v < 990 ? 1 : 0)),
     algos: ["PLIO_1", "RICE_1", "GZIP_2"],
   },
-  { name: "uint8", data: () => Uint8Array.from(skyImage(64, 33, 4, 100, 3), (v) => Math.min(255, Math.round(v))), algos: ["RICE_1", "GZIP_1", "GZIP_2", "PLIO_1"] },
+  {
+    name: "uint8",
+    data: () => Uint8Array.from(skyImage(64, 33, 4, 100, 3), (v) => Math.min(255, Math.round(v))),
+    algos: ["RICE_1", "GZIP_1", "GZIP_2", "PLIO_1"],
+  },
 ];
 
 describe("lossless tile compression of integers", () => {
@@ -134,7 +155,10 @@ describe("lossless tile compression of integers", () => {
         const shape = [nx, data.length / nx];
         const path = join(dir, `${c.name.replace(/[^a-z0-9]+/gi, "_")}-${algo}.fits.fz`);
         const w = await FitsWriter.create(path);
-        await w.writeCompressedImage(data, shape, { compression: algo, tileShape: algo === "HCOMPRESS_1" ? [shape[0]!, 16] : undefined });
+        await w.writeCompressedImage(data, shape, {
+          compression: algo,
+          tileShape: algo === "HCOMPRESS_1" ? [shape[0]!, 16] : undefined,
+        });
         await w.close();
         const f = await FitsFile.open(path);
         const back = await f.readImage(1);
@@ -169,7 +193,13 @@ describe("quantized floating-point tile compression", () => {
   base[5] = Number.NaN;
   base[777] = Number.NaN;
   base[1000] = 0;
-  const cases: { label: string; algo: WritableCompression; q: number; method: "NO_DITHER" | "SUBTRACTIVE_DITHER_1" | "SUBTRACTIVE_DITHER_2"; seed: number }[] = [
+  const cases: {
+    label: string;
+    algo: WritableCompression;
+    q: number;
+    method: "NO_DITHER" | "SUBTRACTIVE_DITHER_1" | "SUBTRACTIVE_DITHER_2";
+    seed: number;
+  }[] = [
     { label: "RICE_1 q=4 dither 1", algo: "RICE_1", q: 4, method: "SUBTRACTIVE_DITHER_1", seed: 1 },
     { label: "RICE_1 q=16 dither 2", algo: "RICE_1", q: 16, method: "SUBTRACTIVE_DITHER_2", seed: 4321 },
     { label: "GZIP_2 step 0.5 no dither", algo: "GZIP_2", q: -0.5, method: "NO_DITHER", seed: 1 },
@@ -211,7 +241,9 @@ describe("quantized floating-point tile compression", () => {
       // left out of the comparison with astropy.
       if (HAVE_ASTROPY) {
         const nanAt: number[] = [];
-        back.data.forEach((v, i) => Number.isNaN(v) && nanAt.push(i));
+        back.data.forEach((v, i) => {
+          if (Number.isNaN(v)) nanAt.push(i);
+        });
         expect(astropyDigest(path, nanAt)[1]!.sha256).toBe(sha256(back.data));
       }
       if (HAVE_FUNPACK) {

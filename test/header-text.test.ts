@@ -5,7 +5,10 @@ import { FitsError, parseHeaderText } from "@skystack/afw";
 import { describe, expect, it } from "vitest";
 
 const dir = join(import.meta.dirname, "data", "real", "cfht-megacam-headers");
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "header-text.json"), "utf8")) as Record<string, Record<string, unknown>[]>;
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "header-text.json"), "utf8")) as Record<
+  string,
+  Record<string, unknown>[]
+>;
 
 describe("parseHeaderText", () => {
   for (const [name, hdus] of Object.entries(fixture)) {
@@ -20,7 +23,9 @@ describe("parseHeaderText", () => {
     });
   }
   it("names the line of a malformed dump", () => {
-    expect(() => parseHeaderText(`SIMPLE  =                    T\n${"X".repeat(81)}\n`, "bad.header")).toThrow(/bad\.header: HDU 0: line 2 is 81 characters/);
+    expect(() => parseHeaderText(`SIMPLE  =                    T\n${"X".repeat(81)}\n`, "bad.header")).toThrow(
+      /bad\.header: HDU 0: line 2 is 81 characters/,
+    );
     expect(() => parseHeaderText("SIMPLE  =                    T\n", "noend.header")).toThrow(FitsError);
   });
 });

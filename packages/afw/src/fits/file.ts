@@ -1,13 +1,13 @@
 import { FitsError, type FitsErrorLocation } from "./errors.js";
 import { type HduInfo, paddedSize, type ScanLimits, scanHdu } from "./hdu.js";
 import type { Header } from "./header.js";
-import { imageHeaderFromTiled, parseTiledLayout } from "./tiled-header.js";
 import { allocStored, copyFromBigEndian, type FitsPixelArray } from "./pixels.js";
 import { allocPhysical, applyScaling, pixelScaling } from "./scaling.js";
 import { type ImageSection, product, resolveSection } from "./section.js";
 import type { ByteSource } from "./source.js";
-import type { FitsTable, ReadTableOptions } from "./table/index.js";
 import { type OpenSourceOptions, openByteSource } from "./source-node.js";
+import type { FitsTable, ReadTableOptions } from "./table/index.js";
+import { imageHeaderFromTiled, parseTiledLayout } from "./tiled-header.js";
 
 /** Options for {@link FitsFile.open}. */
 export interface FitsOpenOptions extends OpenSourceOptions, Partial<ScanLimits> {
@@ -131,14 +131,19 @@ export class FitsFile {
     for (let i = 0; ; i++) {
       if (!(await this.scanTo(i))) break;
       const h = this.found[i]!;
-      const name = (h.type === "compressed-image" ? (h.header.get("EXTNAME") ?? h.header.get("ZEXTNAME")) : h.header.get("EXTNAME"));
+      const name =
+        h.type === "compressed-image" ? (h.header.get("EXTNAME") ?? h.header.get("ZEXTNAME")) : h.header.get("EXTNAME");
       if (typeof name === "string" && name.trim().toUpperCase() === want) {
         if (extver === undefined || (h.header.getInt("EXTVER") ?? 1) === extver) return h;
       }
     }
-    throw new FitsError("NO_SUCH_HDU", `no HDU named ${JSON.stringify(which)}${extver !== undefined ? ` with EXTVER ${extver}` : ""}`, {
-      file: this.name,
-    });
+    throw new FitsError(
+      "NO_SUCH_HDU",
+      `no HDU named ${JSON.stringify(which)}${extver !== undefined ? ` with EXTVER ${extver}` : ""}`,
+      {
+        file: this.name,
+      },
+    );
   }
 
   /**
@@ -196,7 +201,11 @@ export class FitsFile {
     const total = naxis === 0 ? 0 : product(sec.shape);
     if (total === 0) return { data: allocPhysical(scaling, 0), shape: naxis === 0 ? [] : sec.shape, bitpix, header: h };
     if (hdu.truncated) {
-      throw new FitsError("TRUNCATED", `file ends inside the data (declared ${hdu.dataSize} bytes at offset ${hdu.dataOffset})`, where);
+      throw new FitsError(
+        "TRUNCATED",
+        `file ends inside the data (declared ${hdu.dataSize} bytes at offset ${hdu.dataOffset})`,
+        where,
+      );
     }
     this.checkAllocation(total * 8, where);
     // With no known file size (streamed gzip), read the bytes first so a lying header fails on
@@ -256,7 +265,11 @@ export class FitsFile {
   /** Throws TOO_LARGE when a decode would allocate more than {@link maxImageBytes}. */
   checkAllocation(bytes: number, where: FitsErrorLocation): void {
     if (bytes > this.maxImageBytes) {
-      throw new FitsError("TOO_LARGE", `decoding needs ${bytes} bytes, above the limit of ${this.maxImageBytes} (maxImageBytes)`, where);
+      throw new FitsError(
+        "TOO_LARGE",
+        `decoding needs ${bytes} bytes, above the limit of ${this.maxImageBytes} (maxImageBytes)`,
+        where,
+      );
     }
   }
 

@@ -135,7 +135,9 @@ export function declaredDataSize(header: Header, primary: boolean): { size: numb
 /** Classifies an HDU from its header. */
 export function classifyHdu(header: Header, primary: boolean, randomGroups: boolean): HduType {
   if (primary) return randomGroups ? "random-groups" : "image";
-  const xt = String(header.get("XTENSION") ?? "").trim().toUpperCase();
+  const xt = String(header.get("XTENSION") ?? "")
+    .trim()
+    .toUpperCase();
   if (xt === "IMAGE" || xt === "IUEIMAGE") return "image";
   if (xt === "TABLE") return "table";
   if (xt === "BINTABLE" || xt === "A3DTABLE") return header.get("ZIMAGE") === true ? "compressed-image" : "bintable";

@@ -15,12 +15,18 @@ export function parseHeaderText(text: string, file = "<text>"): Header[] {
   let startLine = 0;
   lines.forEach((line, i) => {
     if (line.length > 80) {
-      throw new FitsError("BAD_CARD", `line ${i + 1} is ${line.length} characters long (a card has 80)`, { file, hdu: headers.length });
+      throw new FitsError("BAD_CARD", `line ${i + 1} is ${line.length} characters long (a card has 80)`, {
+        file,
+        hdu: headers.length,
+      });
     }
     if (cards.length === 0) {
       if (line.trim() === "") return;
       if (!line.startsWith("SIMPLE") && !line.startsWith("XTENSION")) {
-        throw new FitsError("BAD_HEADER", `line ${i + 1}: an HDU must start with SIMPLE or XTENSION`, { file, hdu: headers.length });
+        throw new FitsError("BAD_HEADER", `line ${i + 1}: an HDU must start with SIMPLE or XTENSION`, {
+          file,
+          hdu: headers.length,
+        });
       }
       startLine = i;
     }
@@ -34,7 +40,10 @@ export function parseHeaderText(text: string, file = "<text>"): Header[] {
     }
   });
   if (cards.length > 0) {
-    throw new FitsError("BAD_HEADER", `the header starting at line ${startLine + 1} has no END card`, { file, hdu: headers.length });
+    throw new FitsError("BAD_HEADER", `the header starting at line ${startLine + 1} has no END card`, {
+      file,
+      hdu: headers.length,
+    });
   }
   return headers;
 }

@@ -151,9 +151,7 @@ export class Header {
 
   /** An integer value; undefined when absent. Rejects non-integers and integers beyond 2^53. */
   getInt(key: string): number | undefined {
-    return this.typed(key, "an integer", (c) =>
-      typeof c.value === "number" && Number.isInteger(c.value) ? c.value : undefined,
-    );
+    return this.typed(key, "an integer", (c) => (typeof c.value === "number" && Number.isInteger(c.value) ? c.value : undefined));
   }
 
   /** An integer value as a bigint (exact for 64-bit values); undefined when absent. */
@@ -209,8 +207,7 @@ export class Header {
       return this;
     }
     const existing = this.card(norm);
-    const isInteger =
-      options.isInteger ?? (typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value)));
+    const isInteger = options.isInteger ?? (typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value)));
     if (existing) {
       existing.value = value;
       existing.isInteger = isInteger;
@@ -302,7 +299,11 @@ export class Header {
     }
     // Readers such as fitsverify expect the OGIP convention to be declared when CONTINUE is used.
     if (longstrnAt >= 0 && !this.has("LONGSTRN")) {
-      images.splice(longstrnAt, 0, "LONGSTRN= 'OGIP 1.0'           / The OGIP long string convention may be used".padEnd(CARD_LENGTH));
+      images.splice(
+        longstrnAt,
+        0,
+        "LONGSTRN= 'OGIP 1.0'           / The OGIP long string convention may be used".padEnd(CARD_LENGTH),
+      );
     }
     images.push("END".padEnd(CARD_LENGTH));
     return images;

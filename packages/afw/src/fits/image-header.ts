@@ -54,7 +54,9 @@ export function makeImageHeader(o: ImageHeaderOptions): Header {
   else h.set("XTENSION", "IMAGE", { comment: "image extension" });
   h.set("BITPIX", o.bitpix, { comment: "array data type" });
   h.set("NAXIS", o.shape.length, { comment: "number of array dimensions" });
-  o.shape.forEach((n, i) => h.set(`NAXIS${i + 1}`, n));
+  o.shape.forEach((n, i) => {
+    h.set(`NAXIS${i + 1}`, n);
+  });
   if (o.primary) h.set("EXTEND", true);
   else {
     h.set("PCOUNT", 0, { comment: "number of parameters" });

@@ -38,7 +38,14 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * Copies `n` big-endian elements of `size` bytes from `src` into `dst` (a typed array's bytes at
  * element `dstIndex`), converting to native byte order.
  */
-export function copyFromBigEndian(src: Uint8Array, srcOffset: number, dst: ArrayBufferView, dstIndex: number, n: number, size: number): void {
+export function copyFromBigEndian(
+  src: Uint8Array,
+  srcOffset: number,
+  dst: ArrayBufferView,
+  dstIndex: number,
+  n: number,
+  size: number,
+): void {
   const out = new Uint8Array(dst.buffer, dst.byteOffset + dstIndex * size, n * size);
   if (size === 1 || !LITTLE_ENDIAN) {
     out.set(src.subarray(srcOffset, srcOffset + n * size));
@@ -72,7 +79,14 @@ export function copyFromBigEndian(src: Uint8Array, srcOffset: number, dst: Array
 }
 
 /** Writes `n` elements of a typed array (from element `srcIndex`) big-endian into `dst` at `dstOffset`. */
-export function copyToBigEndian(src: ArrayBufferView, srcIndex: number, n: number, size: number, dst: Uint8Array, dstOffset: number): void {
+export function copyToBigEndian(
+  src: ArrayBufferView,
+  srcIndex: number,
+  n: number,
+  size: number,
+  dst: Uint8Array,
+  dstOffset: number,
+): void {
   const inp = new Uint8Array(src.buffer, src.byteOffset + srcIndex * size, n * size);
   if (size === 1 || !LITTLE_ENDIAN) {
     dst.set(inp, dstOffset);

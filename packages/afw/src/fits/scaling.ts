@@ -22,7 +22,11 @@ export interface PixelScaling {
  * (BZERO = 2^(n-1), BSCALE = 1) give unsigned integer arrays, BZERO = -128 on BITPIX 8 gives
  * int8, any other scaling gives float32 (BITPIX 8/16) or float64 (32/64) with BLANK as NaN.
  */
-export function pixelScaling(header: Header, bitpix: number, keys = { bscale: "BSCALE", bzero: "BZERO", blank: "BLANK" }): PixelScaling {
+export function pixelScaling(
+  header: Header,
+  bitpix: number,
+  keys = { bscale: "BSCALE", bzero: "BZERO", blank: "BLANK" },
+): PixelScaling {
   const bscale = header.getNumber(keys.bscale) ?? 1;
   const bzeroCard = header.get(keys.bzero);
   const bzeroBig = typeof bzeroCard === "bigint" ? bzeroCard : undefined;

@@ -138,9 +138,14 @@ function bzip2Decode(bytes: Uint8Array, name: string): Uint8Array {
   try {
     return bunzip.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    throw new FitsError("CORRUPT_DATA", `bzip2 data is corrupt: ${String((e as Error).message ?? e)}`, { file: name }, {
-      cause: e,
-    });
+    throw new FitsError(
+      "CORRUPT_DATA",
+      `bzip2 data is corrupt: ${String((e as Error).message ?? e)}`,
+      { file: name },
+      {
+        cause: e,
+      },
+    );
   }
 }
 

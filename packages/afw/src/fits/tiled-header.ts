@@ -1,6 +1,6 @@
 import { FitsError } from "./errors.js";
 import { Header } from "./header.js";
-import { parseBinTableFormat, type BinTableFormat } from "./tform.js";
+import { type BinTableFormat, parseBinTableFormat } from "./tform.js";
 
 /** Compression algorithms of the tiled-image convention. */
 export type TileCompression = "RICE_1" | "RICE_ONE" | "GZIP_1" | "GZIP_2" | "PLIO_1" | "HCOMPRESS_1" | "NOCOMPRESS";
@@ -64,7 +64,8 @@ export function parseTiledLayout(h: Header): TiledLayout {
     throw new FitsError("BAD_VALUE", `ZBITPIX ${zbitpix} is not valid`, { ...where, card: "ZBITPIX" });
   }
   const znaxis = h.requireInt("ZNAXIS");
-  if (znaxis < 0 || znaxis > 999) throw new FitsError("BAD_VALUE", `ZNAXIS ${znaxis} is outside 0..999`, { ...where, card: "ZNAXIS" });
+  if (znaxis < 0 || znaxis > 999)
+    throw new FitsError("BAD_VALUE", `ZNAXIS ${znaxis} is outside 0..999`, { ...where, card: "ZNAXIS" });
   const shape: number[] = [];
   const tileShape: number[] = [];
   const tileCounts: number[] = [];
@@ -100,7 +101,8 @@ export function parseTiledLayout(h: Header): TiledLayout {
   const params = new Map<string, number | string | boolean>();
   for (let i = 1; h.has(`ZNAME${i}`); i++) {
     const v = h.get(`ZVAL${i}`);
-    if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") params.set(h.requireString(`ZNAME${i}`).trim().toUpperCase(), v);
+    if (typeof v === "number" || typeof v === "string" || typeof v === "boolean")
+      params.set(h.requireString(`ZNAME${i}`).trim().toUpperCase(), v);
   }
   const zq = h.getString("ZQUANTIZ")?.trim().toUpperCase();
   let quantize: QuantizeMethod;
@@ -140,7 +142,8 @@ export function parseTiledLayout(h: Header): TiledLayout {
 }
 
 /** Table keywords of the compression convention that are not part of the image header. */
-const TABLE_ONLY = /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|TSCAL\d+|TZERO\d+|TNULL\d+|TDISP\d+|ZIMAGE|ZCMPTYPE|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZDITHER0|ZSCALE|ZZERO|ZBLANK|ZMASKCMP|ZSIMPLE|ZTENSION|ZEXTEND|ZBITPIX|ZNAXIS\d*|ZPCOUNT|ZGCOUNT|ZHECKSUM|ZDATASUM|CHECKSUM|DATASUM)$/;
+const TABLE_ONLY =
+  /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|TTYPE\d+|TFORM\d+|TUNIT\d+|TDIM\d+|TSCAL\d+|TZERO\d+|TNULL\d+|TDISP\d+|ZIMAGE|ZCMPTYPE|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZDITHER0|ZSCALE|ZZERO|ZBLANK|ZMASKCMP|ZSIMPLE|ZTENSION|ZEXTEND|ZBITPIX|ZNAXIS\d*|ZPCOUNT|ZGCOUNT|ZHECKSUM|ZDATASUM|CHECKSUM|DATASUM)$/;
 
 /**
  * Rebuilds the header of the uncompressed image from the compressed table header, as cfitsio
@@ -153,7 +156,9 @@ export function imageHeaderFromTiled(h: Header, layout: TiledLayout, primaryStyl
   else out.set("XTENSION", (h.getString("ZTENSION") ?? "IMAGE").trim(), { comment: "image extension" });
   out.set("BITPIX", layout.zbitpix, { comment: "array data type" });
   out.set("NAXIS", layout.shape.length, { comment: "number of array dimensions" });
-  layout.shape.forEach((n, i) => out.set(`NAXIS${i + 1}`, n));
+  layout.shape.forEach((n, i) => {
+    out.set(`NAXIS${i + 1}`, n);
+  });
   if (out.has("SIMPLE")) out.set("EXTEND", h.getBool("ZEXTEND") ?? true);
   else {
     out.set("PCOUNT", h.getInt("ZPCOUNT") ?? 0);

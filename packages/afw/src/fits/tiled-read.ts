@@ -1,12 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import {
-  CodecError,
-  dequantizeTile,
-  gzip2Unshuffle,
-  hcompressDecode,
-  plioDecode,
-  riceDecode,
-} from "./compress/index.js";
+import { CodecError, dequantizeTile, gzip2Unshuffle, hcompressDecode, plioDecode, riceDecode } from "./compress/index.js";
 import { FitsError, type FitsErrorLocation } from "./errors.js";
 import type { FitsFile, FitsImageData, ReadImageOptions } from "./file.js";
 import type { HduInfo } from "./hdu.js";
@@ -177,7 +170,10 @@ function tileRef(
       throw new FitsError(
         "CORRUPT_DATA",
         `tile ${row}: descriptor (${d.count} elements at heap offset ${d.offset}) points outside the heap (${heapSize} bytes)`,
-        { ...where, card: column === "compressed" ? "COMPRESSED_DATA" : column === "gzip" ? "GZIP_COMPRESSED_DATA" : "UNCOMPRESSED_DATA" },
+        {
+          ...where,
+          card: column === "compressed" ? "COMPRESSED_DATA" : column === "gzip" ? "GZIP_COMPRESSED_DATA" : "UNCOMPRESSED_DATA",
+        },
       );
     }
     return { row, heapOffset: d.offset, length, column, zscale, zzero, zblank };
@@ -213,7 +209,7 @@ class TileDecoder {
     const n = product(dims);
     try {
       if (ref.column === "uncompressed") return this.decodeRaw(bytes, n, ref);
-      if (ref.column === "gzip") return this.decodeRaw(this.gunzip(bytes, n * Math.abs(this.layout.zbitpix) / 8), n, ref);
+      if (ref.column === "gzip") return this.decodeRaw(this.gunzip(bytes, (n * Math.abs(this.layout.zbitpix)) / 8), n, ref);
       const L = this.layout;
       if (L.zbitpix === 64) {
         if (L.compression !== "GZIP_1" && L.compression !== "GZIP_2") {
@@ -260,7 +256,11 @@ class TileDecoder {
           const smooth = Number(L.params.get("SMOOTH") ?? 0) !== 0;
           const r = hcompressDecode(bytes, smooth, { nx: dims[0]!, ny: dims[1] ?? 1 });
           if (r.values.length !== n || r.nx !== dims[0]) {
-            throw new FitsError("CORRUPT_DATA", `tile ${ref.row}: HCOMPRESS tile is ${r.nx}x${r.ny}, expected ${dims.join("x")}`, this.where);
+            throw new FitsError(
+              "CORRUPT_DATA",
+              `tile ${ref.row}: HCOMPRESS tile is ${r.nx}x${r.ny}, expected ${dims.join("x")}`,
+              this.where,
+            );
           }
           ints.set(r.values);
           // Lossy HCOMPRESS can overshoot the stored type's range; clip as cfitsio does.
@@ -273,7 +273,8 @@ class TileDecoder {
         }
         case "NOCOMPRESS": {
           const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-          for (let k = 0; k < n; k++) ints[k] = intBytes === 1 ? bytes[k]! : intBytes === 2 ? view.getInt16(2 * k) : view.getInt32(4 * k);
+          for (let k = 0; k < n; k++)
+            ints[k] = intBytes === 1 ? bytes[k]! : intBytes === 2 ? view.getInt16(2 * k) : view.getInt32(4 * k);
           break;
         }
       }
@@ -317,7 +318,8 @@ class TileDecoder {
   /** Big-endian raw values of the image's own type (lossless float tiles, 64-bit ints, UNCOMPRESSED_DATA). */
   private decodeRaw(bytes: Uint8Array, n: number, ref: TileRef): Int32Array | Float32Array | Float64Array | BigInt64Array {
     const size = Math.abs(this.layout.zbitpix) / 8;
-    if (bytes.length < n * size) throw new CodecError("LENGTH", `tile ${ref.row} holds ${bytes.length} bytes, expected ${n * size}`);
+    if (bytes.length < n * size)
+      throw new CodecError("LENGTH", `tile ${ref.row} holds ${bytes.length} bytes, expected ${n * size}`);
     if (this.layout.zbitpix === 64) {
       if (this.bigs.length < n) this.bigs = new BigInt64Array(n);
       copyFromBigEndian(bytes, 0, this.bigs, 0, n, 8);
@@ -390,7 +392,14 @@ function scatter(
  * the unsigned conventions) in loops that only ever see an Int32Array source, which V8 keeps
  * monomorphic and fast. Returns false for layouts it does not handle.
  */
-function copyInts(values: Int32Array, src: number, n: number, out: FitsPixelArray, dst: number, scaling: ReturnType<typeof pixelScaling>): boolean {
+function copyInts(
+  values: Int32Array,
+  src: number,
+  n: number,
+  out: FitsPixelArray,
+  dst: number,
+  scaling: ReturnType<typeof pixelScaling>,
+): boolean {
   if (scaling.kind === "uint16") {
     const o = out as Uint16Array;
     for (let i = 0; i < n; i++) o[dst + i] = values[src + i]! ^ 0x8000;

@@ -104,7 +104,8 @@ function gatherTile(
  */
 export function compressImageHdu(data: FitsPixelArray, shape: readonly number[], options: CompressImageOptions): RawHdu {
   const n = product(shape);
-  if (n !== data.length) throw new FitsError("BAD_ARGUMENT", `shape ${JSON.stringify(shape)} has ${n} pixels but the array has ${data.length}`);
+  if (n !== data.length)
+    throw new FitsError("BAD_ARGUMENT", `shape ${JSON.stringify(shape)} has ${n} pixels but the array has ${data.length}`);
   const { bitpix, bzero } = bitpixFor(data);
   const cmp = options.compression;
   const isFloat = bitpix < 0;
@@ -125,7 +126,8 @@ export function compressImageHdu(data: FitsPixelArray, shape: readonly number[],
       while (tileShape[a]! < shape[a]! && shape[a]! % tileShape[a]! !== 0 && shape[a]! % tileShape[a]! < 4) tileShape[a]!++;
     }
   }
-  if (tileShape.some((t) => !Number.isInteger(t) || t < 1)) throw new FitsError("BAD_ARGUMENT", `bad tile shape ${JSON.stringify(tileShape)}`);
+  if (tileShape.some((t) => !Number.isInteger(t) || t < 1))
+    throw new FitsError("BAD_ARGUMENT", `bad tile shape ${JSON.stringify(tileShape)}`);
   const level = options.quantizeLevel ?? 4;
   const ditherSeed = options.ditherSeed ?? 1;
   const blockSize = options.riceBlockSize ?? 32;
@@ -239,10 +241,14 @@ export function compressImageHdu(data: FitsPixelArray, shape: readonly number[],
   h.set("ZTENSION", "IMAGE", { comment: "image extension" });
   h.set("ZBITPIX", bitpix, { comment: "data type of original image" });
   h.set("ZNAXIS", shape.length, { comment: "dimension of original image" });
-  shape.forEach((s, a) => h.set(`ZNAXIS${a + 1}`, s, { comment: `length of original image axis` }));
+  shape.forEach((s, a) => {
+    h.set(`ZNAXIS${a + 1}`, s, { comment: "length of original image axis" });
+  });
   h.set("ZPCOUNT", 0, { comment: "number of parameters" });
   h.set("ZGCOUNT", 1, { comment: "number of groups" });
-  tileShape.forEach((t, a) => h.set(`ZTILE${a + 1}`, t, { comment: `size of tiles to be compressed` }));
+  tileShape.forEach((t, a) => {
+    h.set(`ZTILE${a + 1}`, t, { comment: "size of tiles to be compressed" });
+  });
   h.set("ZCMPTYPE", cmp, { comment: "compression algorithm" });
   let zi = 1;
   if (cmp === "RICE_1") {
@@ -269,7 +275,18 @@ export function compressImageHdu(data: FitsPixelArray, shape: readonly number[],
     h.set("BZERO", bzero, { comment: "offset data range to that of unsigned integers" });
     h.set("BSCALE", 1, { comment: "default scaling factor" });
   }
-  copyUserCards(h, options.header, (k) => k === "BZERO" || k === "BSCALE" || k.startsWith("Z") && /^Z(IMAGE|CMPTYPE|BITPIX|NAXIS\d*|TILE\d+|NAME\d+|VAL\d+|QUANTIZ|DITHER0|BLANK|SCALE|ZERO|SIMPLE|TENSION|EXTEND|PCOUNT|GCOUNT)$/.test(k) || /^(TTYPE|TFORM)\d+$/.test(k));
+  copyUserCards(
+    h,
+    options.header,
+    (k) =>
+      k === "BZERO" ||
+      k === "BSCALE" ||
+      (k.startsWith("Z") &&
+        /^Z(IMAGE|CMPTYPE|BITPIX|NAXIS\d*|TILE\d+|NAME\d+|VAL\d+|QUANTIZ|DITHER0|BLANK|SCALE|ZERO|SIMPLE|TENSION|EXTEND|PCOUNT|GCOUNT)$/.test(
+          k,
+        )) ||
+      /^(TTYPE|TFORM)\d+$/.test(k),
+  );
   if (options.extname !== undefined) h.set("EXTNAME", options.extname);
   return { header: h, data: [table, ...heapParts] };
 }
@@ -305,7 +322,12 @@ function encodeInts(
   }
 }
 
-function gzipRaw(values: Float32Array | Float64Array | BigInt64Array, n: number, bitpix: number, cmp: WritableCompression): Uint8Array {
+function gzipRaw(
+  values: Float32Array | Float64Array | BigInt64Array,
+  n: number,
+  bitpix: number,
+  cmp: WritableCompression,
+): Uint8Array {
   const size = Math.abs(bitpix) / 8;
   const raw = new Uint8Array(n * size);
   copyToBigEndian(values, 0, n, size, raw, 0);

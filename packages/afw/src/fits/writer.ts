@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FitsError } from "./errors.js";
-import { BLOCK_SIZE, Header } from "./header.js";
+import { BLOCK_SIZE, type Header } from "./header.js";
 import { bitpixFor, makeImageHeader } from "./image-header.js";
 import { copyToBigEndian, elementSize, type FitsPixelArray } from "./pixels.js";
 import { type CompressImageOptions, compressImageHdu } from "./tiled-write.js";
@@ -237,5 +237,3 @@ export async function writeFits(path: string, hdus: readonly RawHdu[]): Promise<
   for (const h of hdus) await w.writeRaw(h);
   await w.close();
 }
-
-
