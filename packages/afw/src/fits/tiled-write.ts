@@ -41,13 +41,20 @@ export interface CompressImageOptions extends CompressionOptions {
 }
 
 function intsOf(data: FitsPixelArray, start: number, n: number, out: Int32Array, bzero: number | bigint | undefined): void {
-  // Stored (signed) values: unsigned arrays are offset by BZERO, as FITS stores them.
-  if (bzero === undefined) {
-    for (let k = 0; k < n; k++) out[k] = Number(data[start + k]);
-    return;
+  // Stored (signed) values: unsigned arrays are offset by BZERO, as FITS stores them. One loop per
+  // array type keeps each loop monomorphic (this runs over every pixel of the image).
+  if (data instanceof Uint16Array) {
+    for (let k = 0; k < n; k++) out[k] = data[start + k]! - 32768;
+  } else if (data instanceof Int16Array || data instanceof Int32Array || data instanceof Uint8Array) {
+    out.set(data.subarray(start, start + n));
+  } else if (data instanceof Int8Array) {
+    for (let k = 0; k < n; k++) out[k] = data[start + k]! + 128;
+  } else if (data instanceof Uint32Array) {
+    for (let k = 0; k < n; k++) out[k] = (data[start + k]! - 2147483648) | 0;
+  } else {
+    const off = bzero === undefined ? 0 : Number(bzero);
+    for (let k = 0; k < n; k++) out[k] = Number(data[start + k]) - off;
   }
-  const off = Number(bzero);
-  for (let k = 0; k < n; k++) out[k] = (data[start + k] as number) - off;
 }
 
 /** Iterates tiles in table order, giving each tile's start and dims. */
