@@ -180,7 +180,13 @@ export async function openByteSource(
   if (isize <= limit && file.size <= limit) {
     const all = await file.read(0, file.size);
     await file.close();
-    return new MemorySource(gunzipChecked(all, input, limit), input, "gzip");
+    try {
+      return new MemorySource(gunzipChecked(all, input, limit), input, "gzip");
+    } catch (e) {
+      // A multi-member gzip's trailer only gives the last member's size: stream it after all.
+      if (!(e instanceof FitsError && (e.cause as NodeJS.ErrnoException | undefined)?.code === "ERR_BUFFER_TOO_LARGE")) throw e;
+      return new GzipStreamSource(input);
+    }
   }
   await file.close();
   return new GzipStreamSource(input);

@@ -1,7 +1,8 @@
 // Random access: one HDU of a big MEF, or a cutout of a tile-compressed image, reads only the
 // bytes it needs. A counting byte source measures what was read.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ByteSource, FileSource, FitsFile, FitsWriter, Header, openByteSource } from "../../src/index.js";
@@ -53,7 +54,11 @@ beforeAll(async () => {
   for (let k = 0; k < NCCD; k++) {
     const h = new Header();
     h.set("CCDNAME", `ccd${String(k).padStart(2, "0")}`);
-    await w.writeCompressedImage(ccd(k), [NX, NY], { compression: "RICE_1", header: h, extname: `ccd${String(k).padStart(2, "0")}` });
+    await w.writeCompressedImage(ccd(k), [NX, NY], {
+      compression: "RICE_1",
+      header: h,
+      extname: `ccd${String(k).padStart(2, "0")}`,
+    });
     if (k < 4) await p.writeImage(ccd(k), [NX, NY], { extname: `ccd${k}` });
   }
   await w.close();
@@ -98,12 +103,24 @@ describe("random access", () => {
     const cut = await f.readImage(2, { section: { start: [10, 500], shape: [5, 3] } });
     expect(src.bytesRead - before).toBe(3 * NX * 2);
     const full = ccd(2); // HDU 0 holds ccd(0), HDU 2 ccd(2)
-    for (let y = 0; y < 3; y++) expect([...cut.data.subarray(y * 5, y * 5 + 5)]).toEqual([...full.subarray((500 + y) * NX + 10, (500 + y) * NX + 15)]);
+    for (let y = 0; y < 3; y++)
+      expect([...cut.data.subarray(y * 5, y * 5 + 5)]).toEqual([...full.subarray((500 + y) * NX + 10, (500 + y) * NX + 15)]);
     await f.close();
   });
 
   it("streams a large gzip file, reading HDUs on the way without keeping the whole file", async () => {
-    const gz = join(import.meta.dirname, "..", "..", "..", "..", "test", "data", "real", "cfht-megacam-obs_cfht", "2004B.mask.0.36.01.fits.gz");
+    const gz = join(
+      import.meta.dirname,
+      "..",
+      "..",
+      "..",
+      "..",
+      "test",
+      "data",
+      "real",
+      "cfht-megacam-obs_cfht",
+      "2004B.mask.0.36.01.fits.gz",
+    );
     const src = await openByteSource(gz, { gzipInMemoryLimit: 1 << 20 });
     expect(src.size).toBeUndefined();
     const f = await FitsFile.fromSource(src);
@@ -113,6 +130,16 @@ describe("random access", () => {
     // Going back restarts the stream and still gives the same pixels.
     const again = await f.readImage(1, { section: { start: [0, 0], shape: [2112, 10] } });
     expect(again.data).toEqual(img.data);
+    await f.close();
+  });
+
+  it("streams a multi-member gzip whose trailer understates the size", async () => {
+    const raw = readFileSync(plain);
+    const multi = join(dir, "multi.fits.gz");
+    writeFileSync(multi, Buffer.concat([gzipSync(raw.subarray(0, raw.length - 2880)), gzipSync(raw.subarray(raw.length - 2880))]));
+    const f = await FitsFile.open(multi, { gzipInMemoryLimit: 1 << 20 });
+    expect(f.source.size).toBeUndefined();
+    expect((await f.readImage(3)).data).toEqual(ccd(3));
     await f.close();
   });
 });
