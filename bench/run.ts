@@ -25,7 +25,16 @@ if (selected.length === 0) {
 
 for (const b of selected) {
   process.stderr.write(`bench ${b.name}: preparing...\n`);
-  const childArgs = (mode: string): string[] => ["--conditions=source", "--import", "tsx", join(import.meta.dirname, "child.ts"), mode, b.name, workDir, String(runs)];
+  const childArgs = (mode: string): string[] => [
+    "--conditions=source",
+    "--import",
+    "tsx",
+    join(import.meta.dirname, "child.ts"),
+    mode,
+    b.name,
+    workDir,
+    String(runs),
+  ];
   // Inputs are made in one process, the timed runs happen in another so peak memory is theirs alone.
   const prep = spawnSync(process.execPath, childArgs("prepare"), { stdio: ["ignore", "inherit", "inherit"] });
   if (prep.status !== 0) {

@@ -48,4 +48,3 @@ export function simulateFrame(nx: number, ny: number, sky: number, noise: number
   }
   return out;
 }
-

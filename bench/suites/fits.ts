@@ -32,7 +32,11 @@ async function prepareMegacam(workDir: string): Promise<void> {
   const plain = join(workDir, "megacam-sim.fits");
   if (!existsSync(plain)) {
     const f = simulateFrame(MEGACAM.nx, MEGACAM.ny, 1500, 25, 42, 32);
-    await writePlain(plain, Uint16Array.from(f, (v) => Math.max(0, Math.min(65535, Math.round(v)))), [MEGACAM.nx, MEGACAM.ny]);
+    await writePlain(
+      plain,
+      Uint16Array.from(f, (v) => Math.max(0, Math.min(65535, Math.round(v)))),
+      [MEGACAM.nx, MEGACAM.ny],
+    );
   }
   await pack(plain, join(workDir, "megacam-sim.fits.fz"), ["-r"], async () => {
     const f = await FitsFile.open(plain);

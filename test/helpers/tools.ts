@@ -73,5 +73,7 @@ export const DTYPE_OF: Record<string, string> = {
 
 /** sha256 of a typed array's bytes (little-endian, like the astropy digests). */
 export function sha256(a: ArrayBufferView): string {
-  return createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
+  return createHash("sha256")
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest("hex");
 }

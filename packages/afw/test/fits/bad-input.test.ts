@@ -39,9 +39,21 @@ beforeAll(async () => {
   const w = await FitsWriter.create(path);
   const h = new Header();
   h.set("OBJECT", "test");
-  await w.writeImage(Int16Array.from({ length: 64 * 16 }, (_, i) => i - 500), [64, 16], { header: h });
-  await w.writeCompressedImage(Uint16Array.from({ length: 64 * 16 }, (_, i) => (i * 37) % 4000), [64, 16], { compression: "RICE_1" });
-  await w.writeCompressedImage(Float32Array.from({ length: 64 * 16 }, (_, i) => Math.sin(i) * 100), [64, 16], { compression: "GZIP_2", quantizeLevel: 8 });
+  await w.writeImage(
+    Int16Array.from({ length: 64 * 16 }, (_, i) => i - 500),
+    [64, 16],
+    { header: h },
+  );
+  await w.writeCompressedImage(
+    Uint16Array.from({ length: 64 * 16 }, (_, i) => (i * 37) % 4000),
+    [64, 16],
+    { compression: "RICE_1" },
+  );
+  await w.writeCompressedImage(
+    Float32Array.from({ length: 64 * 16 }, (_, i) => Math.sin(i) * 100),
+    [64, 16],
+    { compression: "GZIP_2", quantizeLevel: 8 },
+  );
   await w.writeImage(new Float64Array(10), [10]);
   await w.close();
   good = new Uint8Array(readFileSync(path));
@@ -49,7 +61,11 @@ beforeAll(async () => {
 
 describe("typed errors for broken files", () => {
   it("rejects bytes that are not FITS", async () => {
-    await expectFitsError(new TextEncoder().encode("hello world, definitely not a FITS file ".repeat(100)), "NOT_FITS", /not a FITS file/);
+    await expectFitsError(
+      new TextEncoder().encode("hello world, definitely not a FITS file ".repeat(100)),
+      "NOT_FITS",
+      /not a FITS file/,
+    );
     await expectFitsError(new Uint8Array(0), "NOT_FITS");
   });
 
@@ -59,13 +75,39 @@ describe("typed errors for broken files", () => {
   });
 
   it("rejects a wrong BITPIX and a negative NAXIS naming the card", async () => {
-    await expectFitsError(fitsBytes(["SIMPLE  =                    T", "BITPIX  =                   12", "NAXIS   =                    0"]), "BAD_VALUE", /card BITPIX: BITPIX 12/);
-    await expectFitsError(fitsBytes(["SIMPLE  =                    T", "BITPIX  =                   16", "NAXIS   =                    1", "NAXIS1  =                   -4"]), "BAD_VALUE", /NAXIS1/);
-    await expectFitsError(fitsBytes(["SIMPLE  =                    T", "BITPIX  =                   16"]), "MISSING_KEYWORD", /card NAXIS/);
+    await expectFitsError(
+      fitsBytes(["SIMPLE  =                    T", "BITPIX  =                   12", "NAXIS   =                    0"]),
+      "BAD_VALUE",
+      /card BITPIX: BITPIX 12/,
+    );
+    await expectFitsError(
+      fitsBytes([
+        "SIMPLE  =                    T",
+        "BITPIX  =                   16",
+        "NAXIS   =                    1",
+        "NAXIS1  =                   -4",
+      ]),
+      "BAD_VALUE",
+      /NAXIS1/,
+    );
+    await expectFitsError(
+      fitsBytes(["SIMPLE  =                    T", "BITPIX  =                   16"]),
+      "MISSING_KEYWORD",
+      /card NAXIS/,
+    );
   });
 
   it("does not allocate what a lying NAXIS declares", async () => {
-    const liar = fitsBytes(["SIMPLE  =                    T", "BITPIX  =                  -64", "NAXIS   =                    2", "NAXIS1  =              1000000", "NAXIS2  =              1000000"], 2880);
+    const liar = fitsBytes(
+      [
+        "SIMPLE  =                    T",
+        "BITPIX  =                  -64",
+        "NAXIS   =                    2",
+        "NAXIS1  =              1000000",
+        "NAXIS2  =              1000000",
+      ],
+      2880,
+    );
     await expectFitsError(liar, "TRUNCATED");
     const f = await FitsFile.open(liar, { maxImageBytes: 1 << 20 });
     await expect(f.readImage(0, { section: { start: [0, 0], shape: [1000, 1000] } })).rejects.toThrow(/TRUNCATED|file ends/);
@@ -87,7 +129,8 @@ describe("typed errors for broken files", () => {
     const f = await FitsFile.open(good);
     const hdu = await f.hdu(1);
     const bad = good.slice();
-    const heapStart = hdu.dataOffset + (hdu.header.getInt("THEAP") ?? hdu.header.requireInt("NAXIS1") * hdu.header.requireInt("NAXIS2"));
+    const heapStart =
+      hdu.dataOffset + (hdu.header.getInt("THEAP") ?? hdu.header.requireInt("NAXIS1") * hdu.header.requireInt("NAXIS2"));
     // Point a descriptor far outside the heap.
     const view = new DataView(bad.buffer, hdu.dataOffset);
     view.setInt32(4, 0x7ffffff0);
@@ -146,15 +189,18 @@ describe("fuzzing (fast-check)", () => {
     const headerEnd = 2880;
     const alphabet = fc.constantFrom(..."0123456789-+.E'T F=/ ABCXZ".split(""));
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: headerEnd - 1 }), alphabet), { minLength: 1, maxLength: 20 }), async (edits) => {
-        const bytes = good.slice();
-        for (const [at, ch] of edits) bytes[at] = ch.charCodeAt(0);
-        try {
-          await readEverything(bytes);
-        } catch (e) {
-          if (!(e instanceof FitsError)) throw e;
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: headerEnd - 1 }), alphabet), { minLength: 1, maxLength: 20 }),
+        async (edits) => {
+          const bytes = good.slice();
+          for (const [at, ch] of edits) bytes[at] = ch.charCodeAt(0);
+          try {
+            await readEverything(bytes);
+          } catch (e) {
+            if (!(e instanceof FitsError)) throw e;
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -91,7 +91,9 @@ describe("Header", () => {
   });
 
   it("sets, inserts and removes cards keeping order and comments", () => {
-    const h = Header.parse(headerBytes(["SIMPLE  =                    T / std", "BITPIX  =                   16", "OBJECT  = 'M31'   / target"])).header;
+    const h = Header.parse(
+      headerBytes(["SIMPLE  =                    T / std", "BITPIX  =                   16", "OBJECT  = 'M31'   / target"]),
+    ).header;
     h.set("OBJECT", "M33");
     expect(h.comment("OBJECT")).toBe("target");
     h.set("EXPTIME", 30, { after: "BITPIX", comment: "s" });

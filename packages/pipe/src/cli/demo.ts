@@ -92,7 +92,10 @@ export function demoStatistics(data: ArrayLike<number>): DemoStatistics {
 
 /** `skystack demo`. */
 export async function demo(argv: string[], log: CliLog): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { out: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

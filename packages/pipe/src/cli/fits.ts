@@ -80,7 +80,11 @@ compression (default none: decompressed); tables are copied byte for byte.
 
 /** `skystack fits info`. */
 export async function fitsInfo(argv: string[], log: CliLog): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
   if (values.help) {
     process.stdout.write(`${HELP_INFO}\n`);
     return 0;
@@ -93,7 +97,9 @@ export async function fitsInfo(argv: string[], log: CliLog): Promise<number> {
       process.stdout.write(`${JSON.stringify(summaries)}\n`);
     } else {
       process.stdout.write(`Filename: ${file.name}\n`);
-      process.stdout.write(`${"No.".padEnd(5)}${"Name".padEnd(12)}${"Type".padEnd(18)}${"BITPIX".padEnd(8)}${"Dimensions".padEnd(18)}Compression\n`);
+      process.stdout.write(
+        `${"No.".padEnd(5)}${"Name".padEnd(12)}${"Type".padEnd(18)}${"BITPIX".padEnd(8)}${"Dimensions".padEnd(18)}Compression\n`,
+      );
       for (const s of summaries) {
         const dims = s.rows !== null ? `${s.rows} rows x ${s.shape[0]} B` : `(${s.shape.join(", ")})`;
         process.stdout.write(
@@ -130,7 +136,8 @@ export async function fitsHeader(argv: string[]): Promise<number> {
   const file = await FitsFile.open(positionals[0]!);
   try {
     const h = await file.hdu(intOption(values.hdu, "hdu", 0));
-    const header = h.type === "compressed-image" && !values.raw ? imageHeaderFromTiled(h.header, parseTiledLayout(h.header), false) : h.header;
+    const header =
+      h.type === "compressed-image" && !values.raw ? imageHeaderFromTiled(h.header, parseTiledLayout(h.header), false) : h.header;
     process.stdout.write(`${header.toString()}\n`);
   } finally {
     await file.close();
