@@ -1,6 +1,7 @@
 // Files skystack writes, checked by independent readers: fitsverify (no errors, no warnings),
 // astropy (same pixels, bit for bit) and funpack (compressed files decode to the same pixels).
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FitsFile, type FitsPixelArray, FitsWriter, Header, type WritableCompression } from "@skystack/afw";
@@ -13,6 +14,7 @@ import {
   HAVE_ASTROPY,
   HAVE_FITSVERIFY,
   HAVE_FUNPACK,
+  PYTHON,
   sha256,
 } from "./helpers/tools.js";
 
@@ -283,5 +285,35 @@ describe("atomic writes", () => {
     await f.close();
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(dir).filter((n) => n.includes(".tmp-"))).toEqual([]);
+  });
+});
+
+describe("checksums (DATASUM/CHECKSUM)", () => {
+  it("writes checksums that fitsverify, astropy and skystack accept, and detects corruption", async () => {
+    const path = join(dir, "checksum.fits");
+    const w = await FitsWriter.create(path, { checksum: true });
+    await w.writeImage(Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)), [40, 25]);
+    await w.writeCompressedImage(Uint16Array.from({ length: 1000 }, (_, i) => i * 7), [40, 25], { compression: "RICE_1" });
+    await w.close();
+    const f = await FitsFile.open(path);
+    for (const i of [0, 1]) expect(await f.verifyChecksum(i)).toEqual({ datasum: "ok", checksum: "ok" });
+    await f.close();
+    if (HAVE_FITSVERIFY) expect(fitsverify(path)).toMatchObject({ errors: 0, warnings: 0 });
+    if (HAVE_ASTROPY) {
+      // astropy recomputes the CHECKSUM string from its own formatting of the header and warns on a mismatch.
+      const out = execFileSync(PYTHON, ["-W", "error", "-c", `from astropy.io import fits\nwith fits.open(${JSON.stringify(path)}, checksum=True) as h:\n    [x.data for x in h]\nprint("ok")`], { encoding: "utf8" });
+      expect(out.trim()).toBe("ok");
+    }
+    const bytes = readFileSync(path);
+    bytes[2880 + 17] ^= 1;
+    const g = await FitsFile.open(new Uint8Array(bytes));
+    expect(await g.verifyChecksum(0)).toEqual({ datasum: "bad", checksum: "bad" });
+    await g.close();
+  });
+
+  it("verifies the checksums cfitsio wrote in a real DECam file", async () => {
+    const f = await FitsFile.open(join(import.meta.dirname, "data", "real", "decam-cp-legacypipe", "c4d_130105_065255_ooi_r_a1-N15.fits.fz"));
+    for (const i of [0, 1]) expect(await f.verifyChecksum(i)).toEqual({ datasum: "ok", checksum: "ok" });
+    await f.close();
   });
 });

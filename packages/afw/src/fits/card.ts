@@ -180,7 +180,9 @@ function formatValue(card: Card): string {
     }
     return formatFitsFloat(v).padStart(20);
   }
-  if (typeof v === "string") return `'${v.replace(/'/g, "''").padEnd(8)}'`;
+  // Strings are left-justified and the value field padded to 20 columns, as cfitsio and astropy
+  // write them (astropy even verifies CHECKSUM against its own formatting of the cards).
+  if (typeof v === "string") return `'${v.replace(/'/g, "''").padEnd(8)}'`.padEnd(20);
   return `(${formatFitsFloat(v.re)}, ${formatFitsFloat(v.im)})`.padStart(20);
 }
 
@@ -216,13 +218,13 @@ export function formatCard(card: Card): string[] {
     throw new FitsError("BAD_VALUE", "keyword longer than 8 characters needs the HIERARCH convention", { card: kw });
   }
   let valueText = formatValue(card);
-  if (typeof card.value === "string" && prefix.length + valueText.length > 80) {
+  if (typeof card.value === "string" && prefix.length + valueText.trimEnd().length > 80) {
     return formatLongString(prefix, card.value, card.comment);
   }
   if (prefix.length + valueText.length > 80) {
     throw new FitsError("BAD_VALUE", "value does not fit in one 80-character card", { card: kw });
   }
-  let image = prefix + valueText;
+  let image = prefix + (card.comment ? valueText : valueText.trimEnd());
   if (card.comment) {
     const room = 80 - image.length - 3;
     if (room > 0) image += ` / ${card.comment.slice(0, room)}`;

@@ -1,3 +1,4 @@
+import { checksumOf, onesComplementAdd } from "./checksum.js";
 import { FitsError, type FitsErrorLocation } from "./errors.js";
 import { type HduInfo, paddedSize, type ScanLimits, scanHdu } from "./hdu.js";
 import type { Header } from "./header.js";
@@ -37,6 +38,9 @@ export interface FitsImageData {
   /** The image header (for a tile-compressed HDU, the reconstructed image header). */
   header: Header;
 }
+
+/** Outcome of checking one checksum card. */
+export type ChecksumStatus = "ok" | "bad" | "absent";
 
 /** A reader for the part of an HDU the FITS layer understands beyond images. */
 export type HduReader<T> = (file: FitsFile, hdu: HduInfo) => Promise<T>;
@@ -260,6 +264,29 @@ export class FitsFile {
       }
     }
     return { data: out, shape: sec.shape, bitpix, header: h };
+  }
+
+  /**
+   * Verifies an HDU's DATASUM and CHECKSUM cards (FITS checksum convention). Reads the whole
+   * HDU. Each result is "ok", "bad", or "absent" when the card is missing.
+   */
+  async verifyChecksum(which: number | string): Promise<{ datasum: ChecksumStatus; checksum: ChecksumStatus }> {
+    const hdu = await this.hdu(which);
+    const headerBytes = await this.source.read(hdu.headerOffset, hdu.dataOffset - hdu.headerOffset);
+    const padded = paddedSize(hdu.dataSize);
+    const data = padded > 0 ? await this.source.read(hdu.dataOffset, padded) : new Uint8Array(0);
+    if (data.length < hdu.dataSize) {
+      throw new FitsError("TRUNCATED", "file ends inside the data", { file: this.name, hdu: hdu.index });
+    }
+    const datasum = checksumOf(data);
+    const declared = hdu.header.get("DATASUM");
+    const datasumStatus: ChecksumStatus = declared === undefined ? "absent" : Number(declared) === datasum ? "ok" : "bad";
+    const checksumStatus: ChecksumStatus = !hdu.header.has("CHECKSUM")
+      ? "absent"
+      : onesComplementAdd(checksumOf(headerBytes), datasum) === 0xffffffff
+        ? "ok"
+        : "bad";
+    return { datasum: datasumStatus, checksum: checksumStatus };
   }
 
   /** Throws TOO_LARGE when a decode would allocate more than {@link maxImageBytes}. */

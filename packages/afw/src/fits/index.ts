@@ -33,3 +33,4 @@ export * from "./tiled-header.js";
 export * from "./tiled-read.js";
 export * from "./tiled-write.js";
 export * from "./writer.js";
+export * from "./checksum.js";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { checksumOf, encodeChecksum, OnesComplementSum, onesComplementAdd } from "./checksum.js";
 import { FitsError } from "./errors.js";
 import { BLOCK_SIZE, type Header } from "./header.js";
 import { bitpixFor, makeImageHeader } from "./image-header.js";
@@ -41,16 +42,23 @@ export class FitsWriter {
   private hduCount = 0;
   private offset = 0;
   private closed = false;
+  /** The HDU being written: its header, where it starts, and the running sum of its data. */
+  private current: { header: Header; offset: number; length: number; sum: OnesComplementSum; bytes: number } | undefined;
 
   private constructor(
     private readonly handle: FileHandle,
     /** Final path of the file. */
     readonly path: string,
     private readonly tempPath: string,
+    /** Write DATASUM and CHECKSUM cards in every HDU. */
+    readonly checksum: boolean,
   ) {}
 
-  /** Starts writing a new file (nothing appears at `path` until {@link close}). */
-  static async create(path: string): Promise<FitsWriter> {
+  /**
+   * Starts writing a new file (nothing appears at `path` until {@link close}). With
+   * `checksum: true` every HDU gets DATASUM and CHECKSUM cards (the FITS checksum convention).
+   */
+  static async create(path: string, options: { checksum?: boolean } = {}): Promise<FitsWriter> {
     const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
     let handle: FileHandle;
     try {
@@ -58,7 +66,7 @@ export class FitsWriter {
     } catch (e) {
       throw new FitsError("IO", `cannot create: ${(e as Error).message}`, { file: path }, { cause: e });
     }
-    return new FitsWriter(handle, path, temp);
+    return new FitsWriter(handle, path, temp, options.checksum ?? false);
   }
 
   /** Number of HDUs written so far. */
@@ -101,19 +109,53 @@ export class FitsWriter {
         { file: this.path, hdu: this.hduCount },
       );
     }
-    await this.put(header.toBytes());
-    let n = 0;
-    for (const c of chunks) {
-      await this.put(c);
-      n += c.length;
-    }
-    await this.pad(n, padByte);
-    this.hduCount++;
+    await this.beginHdu(header);
+    for (const c of chunks) await this.putData(c);
+    await this.endHdu(padByte);
   }
 
-  private async pad(n: number, padByte: number): Promise<void> {
-    const rem = n % BLOCK_SIZE;
-    if (rem !== 0) await this.put(new Uint8Array(BLOCK_SIZE - rem).fill(padByte));
+  /** Writes an HDU's header (with checksum placeholders when asked) and starts its data. */
+  private async beginHdu(header: Header): Promise<void> {
+    let h = header;
+    if (this.checksum) {
+      h = header.clone();
+      h.set("CHECKSUM", "0000000000000000", { comment: "HDU checksum" });
+      h.set("DATASUM", "0", { comment: "data unit checksum" });
+    }
+    const bytes = h.toBytes();
+    this.current = { header: h, offset: this.offset, length: bytes.length, sum: new OnesComplementSum(), bytes: 0 };
+    await this.put(bytes);
+  }
+
+  /** Appends data bytes to the current HDU. */
+  private async putData(bytes: Uint8Array): Promise<void> {
+    if (this.checksum) this.current?.sum.update(bytes);
+    if (this.current) this.current.bytes += bytes.length;
+    await this.put(bytes);
+  }
+
+  /** Pads the data to a whole block, fills in the checksums, and closes the HDU. */
+  private async endHdu(padByte: number): Promise<void> {
+    const cur = this.current;
+    if (!cur) return;
+    const rem = cur.bytes % BLOCK_SIZE;
+    if (rem !== 0) await this.putData(new Uint8Array(BLOCK_SIZE - rem).fill(padByte));
+    if (this.checksum) {
+      const datasum = cur.sum.value();
+      cur.header.set("DATASUM", String(datasum));
+      cur.header.set("CHECKSUM", "0000000000000000");
+      const total = onesComplementAdd(checksumOf(cur.header.toBytes()), datasum);
+      cur.header.set("CHECKSUM", encodeChecksum(total));
+      const bytes = cur.header.toBytes();
+      if (bytes.length !== cur.length) throw new FitsError("BAD_HEADER", "internal: header size changed while adding checksums");
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, cur.offset + done);
+        done += bytesWritten;
+      }
+    }
+    this.current = undefined;
+    this.hduCount++;
   }
 
   /** Writes an HDU given as header + big-endian data bytes. A primary HDU is added first if needed. */
@@ -150,16 +192,15 @@ export class FitsWriter {
         extra: options.header,
         extname: options.extname,
       });
-      await this.put(header.toBytes());
+      await this.beginHdu(header);
       const size = elementSize(stored);
       const buf = new Uint8Array(Math.min(n, CHUNK_ELEMENTS) * size);
       for (let i = 0; i < n; i += CHUNK_ELEMENTS) {
         const m = Math.min(CHUNK_ELEMENTS, n - i);
         copyToBigEndian(stored, i, m, size, buf, 0);
-        await this.put(m * size === buf.length ? buf : buf.subarray(0, m * size));
+        await this.putData(m * size === buf.length ? buf : buf.subarray(0, m * size));
       }
-      await this.pad(n * size, 0);
-      this.hduCount++;
+      await this.endHdu(0);
     });
   }
 
@@ -232,8 +273,8 @@ function toStoredSigned(data: FitsPixelArray): FitsPixelArray {
 }
 
 /** Writes a whole FITS file from raw HDUs (see {@link RawHdu}), atomically. */
-export async function writeFits(path: string, hdus: readonly RawHdu[]): Promise<void> {
-  const w = await FitsWriter.create(path);
+export async function writeFits(path: string, hdus: readonly RawHdu[], options: { checksum?: boolean } = {}): Promise<void> {
+  const w = await FitsWriter.create(path, options);
   for (const h of hdus) await w.writeRaw(h);
   await w.close();
 }

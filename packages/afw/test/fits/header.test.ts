@@ -119,7 +119,7 @@ describe("Header", () => {
     for (const set of readdirSync(root, { withFileTypes: true })) {
       if (!set.isDirectory()) continue;
       for (const name of readdirSync(join(root, set.name))) {
-        if (!name.includes(".fit") || name.endsWith(".gz") || name.endsWith(".bz2")) continue;
+        if (!name.includes(".fit") || name.endsWith(".gz") || name.endsWith(".bz2") || name.endsWith(".header")) continue;
         const path = join(root, set.name, name);
         const raw = readFileSync(path);
         const f = await FitsFile.open(path);
