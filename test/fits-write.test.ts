@@ -305,7 +305,7 @@ describe("checksums (DATASUM/CHECKSUM)", () => {
       expect(out.trim()).toBe("ok");
     }
     const bytes = readFileSync(path);
-    bytes[2880 + 17] ^= 1;
+    bytes[2880 + 17] = bytes[2880 + 17]! ^ 1;
     const g = await FitsFile.open(new Uint8Array(bytes));
     expect(await g.verifyChecksum(0)).toEqual({ datasum: "bad", checksum: "bad" });
     await g.close();
