@@ -68,7 +68,7 @@ describe("skystack fits convert", () => {
     const plain = join(dir, "ood.fits");
     const gz = join(dir, "ood-gzip2.fits.fz");
     expect(skystack("fits", "convert", src, plain).status).toBe(0);
-    expect(skystack("fits", "convert", plain, gz, "--compress", "gzip2").status).toBe(0);
+    expect(skystack("fits", "convert", plain, gz, "--compress", "gzip2", "--checksum").status).toBe(0);
     const a = await FitsFile.open(src);
     const b = await FitsFile.open(plain);
     const c = await FitsFile.open(gz);
@@ -76,6 +76,7 @@ describe("skystack fits convert", () => {
     expect(sha256((await b.readImage(1)).data)).toBe(want);
     expect(sha256((await c.readImage(1)).data)).toBe(want);
     expect((await c.hdu(1)).header.get("ZCMPTYPE")).toBe("GZIP_2");
+    expect(await c.verifyChecksum(1)).toEqual({ datasum: "ok", checksum: "ok" });
     for (const f of [a, b, c]) await f.close();
     if (HAVE_FITSVERIFY) for (const p of [plain, gz]) expect(fitsverify(p)).toMatchObject({ errors: 0, warnings: 0 });
   });

@@ -70,13 +70,14 @@ Prints the header of HDU N (default 0), one 80-character card per line.
 For a tile-compressed image the image header is printed; --raw prints the table header as stored.`;
 
 const HELP_CONVERT = `usage: skystack fits convert IN OUT [--hdu N] [--compress none|rice|gzip1|gzip2|hcompress|plio]
-                              [--quantize Q] [--dither none|1|2] [--seed S]
+                              [--quantize Q] [--dither none|1|2] [--seed S] [--checksum]
 
 Copies IN to OUT (atomically), every HDU or only HDU N. Images are written with the chosen tile
 compression (default none: decompressed); tables are copied byte for byte.
   --quantize Q  float quantization: Q > 0 step = noise/Q (default 4); Q < 0 step = |Q|; 0 = lossless (gzip only)
   --dither      none = NO_DITHER, 1 = SUBTRACTIVE_DITHER_1 (default), 2 = SUBTRACTIVE_DITHER_2
-  --seed S      dither seed ZDITHER0, 1..10000 (default 1)`;
+  --seed S      dither seed ZDITHER0, 1..10000 (default 1)
+  --checksum    write DATASUM and CHECKSUM cards in every HDU`;
 
 /** `skystack fits info`. */
 export async function fitsInfo(argv: string[], log: CliLog): Promise<number> {
@@ -170,6 +171,7 @@ export async function fitsConvert(argv: string[], log: CliLog): Promise<number> 
       quantize: { type: "string" },
       dither: { type: "string" },
       seed: { type: "string" },
+      checksum: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -193,7 +195,7 @@ export async function fitsConvert(argv: string[], log: CliLog): Promise<number> 
   try {
     const all = await input.hdus();
     const chosen = values.hdu === undefined ? all : [await input.hdu(intOption(values.hdu, "hdu", 0))];
-    writer = await FitsWriter.create(outPath);
+    writer = await FitsWriter.create(outPath, { checksum: values.checksum === true });
     const tick = log.progress("convert", chosen.length);
     let done = 0;
     for (const h of chosen) {
