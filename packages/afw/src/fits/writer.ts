@@ -27,6 +27,8 @@ export interface WriteImageOptions {
 }
 
 const CHUNK_ELEMENTS = 1 << 18;
+/** Size of the buffer small data chunks are gathered into before a write, bytes. */
+const BATCH_BYTES = 4 << 20;
 
 /**
  * Writes a FITS file HDU by HDU, atomically: everything goes to a temporary file in the same
@@ -110,7 +112,24 @@ export class FitsWriter {
       );
     }
     await this.beginHdu(header);
-    for (const c of chunks) await this.putData(c);
+    // Coalesce small chunks (e.g. thousands of compressed tiles) into few large writes.
+    const batch = new Uint8Array(BATCH_BYTES);
+    let filled = 0;
+    for (const c of chunks) {
+      if (c.length >= BATCH_BYTES / 4) {
+        if (filled > 0) await this.putData(batch.subarray(0, filled));
+        filled = 0;
+        await this.putData(c);
+        continue;
+      }
+      if (filled + c.length > BATCH_BYTES) {
+        await this.putData(batch.subarray(0, filled));
+        filled = 0;
+      }
+      batch.set(c, filled);
+      filled += c.length;
+    }
+    if (filled > 0) await this.putData(batch.subarray(0, filled));
     await this.endHdu(padByte);
   }
 
