@@ -132,15 +132,32 @@ export async function readCompressedImage(file: FitsFile, hdu: HduInfo, options:
   }
 
   const decoder = new TileDecoder(layout, where);
+  // Unsigned 16-bit images: copy the signed values with native typed-array copies into an int16
+  // view of the output, then flip the sign bits of the whole image in one pass (2 pixels a step).
+  const flipUint16 = scaling.kind === "uint16" && layout.zbitpix === 16;
+  const target: FitsPixelArray = flipUint16 ? new Int16Array(out.buffer, out.byteOffset, out.length) : out;
+  const targetScaling = flipUint16 ? { ...scaling, kind: "raw" as const } : scaling;
   const outStrides: number[] = [1];
   for (let a = 1; a < nd; a++) outStrides.push(outStrides[a - 1]! * sec.shape[a - 1]!);
+  const dims2 = [0, 0];
   for (let k = 0; k < refs.length; k++) {
     const t = tileIndices[k]!;
+    if (nd === 2) {
+      // The common case, without per-tile arrays: 2-d tiles copied row by row.
+      const x0 = t[0]! * layout.tileShape[0]!;
+      const y0 = t[1]! * layout.tileShape[1]!;
+      dims2[0] = Math.min(layout.tileShape[0]!, layout.shape[0]! - x0);
+      dims2[1] = Math.min(layout.tileShape[1]!, layout.shape[1]! - y0);
+      const values = decoder.decode(refs[k]!, tileBytes[k]!, dims2);
+      scatter2d(values, x0, y0, dims2[0]!, dims2[1]!, sec.start[0]!, sec.start[1]!, sec.shape[0]!, sec.shape[1]!, target, targetScaling, decoder.isFloat);
+      continue;
+    }
     const tileStart = t.map((ti, a) => ti * layout.tileShape[a]!);
     const tileDims = t.map((_, a) => Math.min(layout.tileShape[a]!, layout.shape[a]! - tileStart[a]!));
     const values = decoder.decode(refs[k]!, tileBytes[k]!, tileDims);
-    scatter(values, tileStart, tileDims, sec.start, sec.shape, outStrides, out, scaling, decoder.isFloat);
+    scatter(values, tileStart, tileDims, sec.start, sec.shape, outStrides, target, targetScaling, decoder.isFloat);
   }
+  if (flipUint16) flipSignBits16(out as Uint16Array);
   return { data: out, shape: sec.shape, bitpix: layout.zbitpix, header };
 }
 
@@ -387,6 +404,37 @@ function scatter(
   }
 }
 
+/** {@link scatter} for 2-d images, with scalar arguments (called once per tile). */
+function scatter2d(
+  values: Int32Array | Float32Array | Float64Array | BigInt64Array,
+  tx0: number,
+  ty0: number,
+  tw: number,
+  th: number,
+  sx0: number,
+  sy0: number,
+  sw: number,
+  sh: number,
+  out: FitsPixelArray,
+  scaling: ReturnType<typeof pixelScaling>,
+  isFloat: boolean,
+): void {
+  const xlo = Math.max(tx0, sx0);
+  const xhi = Math.min(tx0 + tw, sx0 + sw);
+  const ylo = Math.max(ty0, sy0);
+  const yhi = Math.min(ty0 + th, sy0 + sh);
+  if (xhi <= xlo || yhi <= ylo) return;
+  const runLen = xhi - xlo;
+  for (let y = ylo; y < yhi; y++) {
+    const src = (y - ty0) * tw + (xlo - tx0);
+    const dst = (y - sy0) * sw + (xlo - sx0);
+    if (values instanceof Int32Array && copyInts(values, src, runLen, out, dst, scaling)) continue;
+    const run = values.subarray(src, src + runLen);
+    if (isFloat && scaling.kind === "raw") (out as Float32Array).set(run as Float32Array, dst);
+    else applyScaling(scaling, run as unknown as StoredArray, out, dst);
+  }
+}
+
 /**
  * Copies decoded integer tile values into the output for the common layouts (raw integers and
  * the unsigned conventions) in loops that only ever see an Int32Array source, which V8 keeps
@@ -410,4 +458,14 @@ function copyInts(
     return true;
   }
   return false;
+}
+
+/** Adds 32768 modulo 2^16 to every element (int16 -> uint16 by the BZERO convention). */
+function flipSignBits16(a: Uint16Array): void {
+  const pairs = a.byteOffset % 4 === 0 ? a.length >> 1 : 0;
+  if (pairs > 0) {
+    const words = new Uint32Array(a.buffer, a.byteOffset, pairs);
+    for (let i = 0; i < pairs; i++) words[i] = words[i]! ^ 0x80008000;
+  }
+  for (let i = pairs * 2; i < a.length; i++) a[i] = a[i]! ^ 0x8000;
 }
