@@ -5,3 +5,5 @@ export * from "./geom/index.js";
 export * from "./image/index.js";
 export * from "./fits/index.js";
 export * from "./persistence/index.js";
+export * from "./cameraGeom/index.js";
+export * from "./wcs/index.js";

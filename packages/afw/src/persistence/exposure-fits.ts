@@ -26,6 +26,7 @@ import { MaskPlaneDict } from "../image/maskPlaneDict.js";
 import { isoStringToMjd, mjdToIsoString } from "../image/mjd.js";
 import { OrderedPropertyList, type PropertyList } from "../image/propertyList.js";
 import { makeVisitInfo, type RotType, type VisitInfo } from "../image/visitInfo.js";
+import { getFitsMetadata, hasCelestialWcs, readSkyWcs, SkyWcs, WcsError } from "../wcs/index.js";
 
 /** Per-plane tile compression for {@link writeExposure} (lossless GZIP is the natural choice for masks). */
 export interface ExposureCompression {
@@ -157,6 +158,13 @@ export async function writeExposure<T extends PixelArray>(path: string, exposure
     else primary.set(key, e.value as CardValue, e.comment === undefined ? {} : { comment: e.comment });
   }
   visitInfoCards(exposure.info, primary);
+  // The exposure's SkyWcs goes into every pixel HDU, CRPIX shifted for xy0 (FITS = LSST − xy0 + 1).
+  const wcs = exposure.wcs;
+  if (wcs instanceof SkyWcs) {
+    const cards = getFitsMetadata(wcs, [exposure.xy0.x, exposure.xy0.y]);
+    if (options.planeCards) for (const c of options.planeCards.cards) cards.appendCard(c);
+    options = { ...options, planeCards: cards };
+  }
   const w = await FitsWriter.create(path);
   try {
     await w.writeImage(new Uint8Array(0), [], { header: primary });
@@ -322,6 +330,15 @@ export async function readExposure(path: string | Uint8Array, options: ReadExpos
       filter: band !== undefined || physical !== undefined ? makeFilterLabel({ ...(band !== undefined ? { band } : {}), ...(physical !== undefined ? { physicalLabel: physical } : {}) }) : null,
       detector: ph.has("DETNAME") ? { name: ph.getString("DETNAME") ?? "", id: ph.getInt("DETECTOR") ?? 0, serial: ph.getString("DETSER") ?? "" } : null,
     });
+    // WCS of the IMAGE HDU, in PARENT pixels (xy0 from the "A" pixel WCS)
+    // (a WCS form we do not implement leaves wcs null; a malformed one is an error naming the card)
+    if (hasCelestialWcs(imageHeader)) {
+      try {
+        info.wcs = readSkyWcs(imageHeader, { xy0: [xy0.x, xy0.y], location: { file: file.name, hdu: imageHdu.index } });
+      } catch (e) {
+        if (!(e instanceof WcsError && e.code === "UNSUPPORTED")) throw e;
+      }
+    }
     return new Exposure(new MaskedImage(image, mask, variance), info);
   } finally {
     await file.close();

@@ -1,7 +1,8 @@
-import { FitsError } from "@skystack/afw";
+import { FitsError, WcsError } from "@skystack/afw";
 import { demo } from "./demo.js";
 import { UsageError } from "./errors.js";
 import { fitsConvert, fitsHeader, fitsInfo } from "./fits.js";
+import { wcsCommand } from "./wcs.js";
 import { CliLog, LOG_LEVELS, type LogLevel } from "./log.js";
 
 const HELP = `usage: skystack [--log-level debug|info|warn|error] COMMAND ...
@@ -10,6 +11,7 @@ Commands:
   fits info FILE [--json]            list the HDUs of a FITS file
   fits header FILE [--hdu N]         print a header
   fits convert IN OUT [options]      copy, compress or decompress a FITS file
+  wcs pix2sky|sky2pix FILE [--hdu N] pixel <-> sky (stdin/stdout, degrees, 0-based pixels)
   demo [--out DIR]                   the main job on built-in data
 
 Run 'skystack COMMAND --help' for a command's options.`;
@@ -54,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       throw new UsageError(`unknown command 'fits ${sub}'`);
     }
+    if (cmd === "wcs") return await wcsCommand(sub, args, log);
     if (cmd === "demo") return await demo(sub === undefined ? [] : [sub, ...args], log);
     throw new UsageError(`unknown command '${cmd}' (try skystack --help)`);
   } catch (e) {
@@ -61,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       log.error(e.message);
       return 2;
     }
-    if (e instanceof FitsError) {
+    if (e instanceof FitsError || e instanceof WcsError) {
       log.error(e.message);
       return 1;
     }
