@@ -28,3 +28,4 @@ export {
 export { Poly2D } from "./poly.js";
 export { makeProjection, PROJECTION_CODES, type Projection, type ProjectionParams } from "./projections.js";
 export { type Matrix2, type SkyToPixelOptions, type SkyToPixelResult, SkyWcs } from "./skywcs.js";
+export { approximateOnGrid, type GridApproximation, type GridApproximationOptions, WcsPairTransform } from "./transform.js";
