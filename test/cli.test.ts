@@ -127,6 +127,8 @@ describe("skystack demo", () => {
     expect(out.summary.filter).toBe("r.MP9601");
     expect(out.summary.shape).toEqual([251, 251]);
     expect(out.statistics.count).toBe(251 * 251);
+    expect(out.sky.pixel_scale_arcsec).toBeCloseTo(0.186, 2); // MegaCam: 0.187"/pixel at the centre of the mosaic
+    expect(out.sky.inverse_residual_px).toBeLessThan(1e-8);
     expect(out.outputs[0].lossless).toBe(true);
     expect(out.outputs[1].max_abs_error).toBeGreaterThan(0);
     expect(out.outputs[1].max_abs_error).toBeLessThan(out.statistics.stdevClip / 4);

@@ -2,14 +2,14 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { FitsFile, FitsWriter } from "@skystack/afw";
+import { FitsFile, FitsWriter, readSkyWcs } from "@skystack/afw";
 import { UsageError } from "./errors.js";
 import type { CliLog } from "./log.js";
 
 const HELP = `usage: skystack demo [--out DIR] [--json]
 
 Runs skystack on built-in real data (a CFHT MegaCam cutout): reads it, summarises its header,
-measures pixel statistics, and writes it back tile-compressed (lossless RICE_1, and quantized
+evaluates its distorted WCS (SCAMP TAN+PV read as TPV), measures pixel statistics, and writes it back tile-compressed (lossless RICE_1, and quantized
 float32 RICE_1), checking that each file decodes to the right pixels. Outputs go to DIR
 (default ./skystack-demo).`;
 
@@ -124,6 +124,18 @@ export async function demo(argv: string[], log: CliLog): Promise<number> {
     wcs: `${h.getString("CTYPE1") ?? "?"} / ${h.getString("CTYPE2") ?? "?"} at (${h.getNumber("CRVAL1")}, ${h.getNumber("CRVAL2")}) deg`,
   };
   const stats = demoStatistics(img.data as Uint16Array);
+  // MegaCam's Elixir WCS: SCAMP TAN+PV, read as TPV.
+  const wcs = readSkyWcs(h);
+  const cx = (img.shape[0]! - 1) / 2;
+  const cy = (img.shape[1]! - 1) / 2;
+  const centre = wcs.pixelToSky(cx, cy);
+  const sky = {
+    centre_ra_deg: centre.raDeg,
+    centre_dec_deg: centre.decDeg,
+    pixel_scale_arcsec: wcs.getPixelScale(cx, cy),
+    rotation_deg: (wcs.getRotation(cx, cy).angle * 180) / Math.PI,
+    inverse_residual_px: wcs.roundTripError(cx, cy),
+  };
 
   const rice = join(outDir, "cutout-rice.fits.fz");
   const quantized = join(outDir, "cutout-float-q4.fits.fz");
@@ -149,6 +161,7 @@ export async function demo(argv: string[], log: CliLog): Promise<number> {
   const inSize = (await stat(inputPath)).size;
   const result = {
     summary,
+    sky,
     statistics: stats,
     outputs: [
       { file: rice, bytes: (await stat(rice)).size, ratio: inSize / (await stat(rice)).size, lossless: exact },
@@ -172,6 +185,7 @@ export async function demo(argv: string[], log: CliLog): Promise<number> {
       `skystack demo: ${summary.file}`,
       `  ${summary.instrument}, CCD ${summary.ccd}, filter ${summary.filter}, ${summary.exptime_s} s, ${summary.date_obs}, airmass ${summary.airmass}`,
       `  ${summary.shape.join(" x ")} ${summary.pixel_type}; WCS ${summary.wcs}`,
+      `sky: centre RA ${sky.centre_ra_deg.toFixed(6)} Dec ${sky.centre_dec_deg.toFixed(6)} deg, ${sky.pixel_scale_arcsec.toFixed(4)} arcsec/pixel, rotation ${sky.rotation_deg.toFixed(3)} deg (TPV distortion; inverse residual ${sky.inverse_residual_px.toExponential(1)} px)`,
       `statistics (ADU): n=${stats.count} min=${stats.min} max=${stats.max} mean=${f(stats.mean)} stdev=${f(stats.stdev)}`,
       `  median=${f(stats.median)} IQR=${f(stats.iqr)} clipped mean=${f(stats.meanClip)} clipped stdev=${f(stats.stdevClip)}`,
       `wrote ${rice}: ${result.outputs[0]!.bytes} bytes (${f(result.outputs[0]!.ratio)}x), lossless round trip: ${exact ? "yes" : "NO"}`,
