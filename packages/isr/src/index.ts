@@ -1,2 +1,35 @@
-/** Public API of @skystack/isr (filled in by its issue). */
-export {};
+/**
+ * @skystack/isr — instrument signature removal as plain functions over afw images (overscan,
+ * assembly, saturation, bias/dark/flat/fringe, linearity, crosstalk, defects, interpolation,
+ * variance), `runIsr` composing them in ip_isr's order, and master-calibration combination.
+ */
+export { assembleImage, assembleMask, toDetectorFrame } from "./assemble.js";
+export { type CombineInput, type CombineOptions, type CombineResult, combineFrames, fitsBandInput, imageBandInput, medianIqrOfNormals } from "./combine.js";
+export {
+  applyGains,
+  crosstalkCorrect,
+  divideFlat,
+  linearizeLookupTable,
+  linearizePolynomial,
+  maskEdges,
+  maskNans,
+  setVarianceElectrons,
+  subtractBias,
+  subtractDark,
+} from "./corrections.js";
+export { defectsFromMaskPixels, maskDefects, rawDefectsToDetector } from "./defects.js";
+export { IsrError, type IsrErrorCode } from "./errors.js";
+export { naturalSplineEval, polyFitEval } from "./fit.js";
+export { type FringeFit, type FringeOptions, fitFringe, subtractFringe } from "./fringe.js";
+export { type InterpolateOptions, interpolateOverMask } from "./interpolate.js";
+export {
+  collapseOverscanRows,
+  fitOverscan,
+  type OverscanFitType,
+  type OverscanOptions,
+  type OverscanResult,
+  overscanCorrectAmplifier,
+} from "./overscan.js";
+export { type IsrCalibs, type IsrOptions, type IsrResult, type RawCcd, runIsr } from "./runIsr.js";
+export { growBox, maskThreshold, widenSaturationTrails } from "./saturation.js";
+export { clippedMean, IQR_TO_SIGMA, meanStd, medianInPlace, quantileSorted } from "./stats.js";

@@ -25,11 +25,11 @@ const SECTION_RE = /^\s*\[\s*(-?\d+)\s*:\s*(-?\d+)\s*,\s*(-?\d+)\s*:\s*(-?\d+)\s
  */
 export function parseIrafSection(text: string, what = "section"): IrafSection | null {
   const m = SECTION_RE.exec(text);
-  if (!m) throw new AfwError("BAD_ARGUMENT", `${what}: ${JSON.stringify(text)} is not an IRAF section [x1:x2,y1:y2]`);
+  if (!m) throw new AfwError("INVALID_ARGUMENT", `${what}: ${JSON.stringify(text)} is not an IRAF section [x1:x2,y1:y2]`);
   const [x1, x2, y1, y2] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
   if (x1 === 0 && x2 === 0 && y1 === 0 && y2 === 0) return null;
   if (x1 < 1 || x2 < 1 || y1 < 1 || y2 < 1) {
-    throw new AfwError("BAD_ARGUMENT", `${what}: ${JSON.stringify(text)} has a coordinate below 1 (sections are 1-based)`);
+    throw new AfwError("INVALID_ARGUMENT", `${what}: ${JSON.stringify(text)} has a coordinate below 1 (sections are 1-based)`);
   }
   return {
     bbox: new Box2I(Math.min(x1, x2) - 1, Math.min(y1, y2) - 1, Math.max(x1, x2) - 1, Math.max(y1, y2) - 1),

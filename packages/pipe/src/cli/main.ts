@@ -4,6 +4,7 @@ import { UsageError } from "./errors.js";
 import { fitsConvert, fitsHeader, fitsInfo } from "./fits.js";
 import { wcsCommand } from "./wcs.js";
 import { CliLog, LOG_LEVELS, type LogLevel } from "./log.js";
+import { butlerCmd, configCmd, runCmd } from "./pipe-commands.js";
 
 const HELP = `usage: skystack [--log-level debug|info|warn|error] COMMAND ...
 
@@ -13,6 +14,11 @@ Commands:
   fits convert IN OUT [options]      copy, compress or decompress a FITS file
   wcs pix2sky|sky2pix FILE [--hdu N] pixel <-> sky (stdin/stdout, degrees, 0-based pixels)
   demo [--out DIR]                   the main job on built-in data
+  config show -p PIPELINE.yaml [-c LABEL:path=value]...   print resolved task configs with docs
+  butler create|ingest-raws|query-datasets|query-collections|remove-runs REPO ...
+                                     manage a data repository
+  run -b REPO -p PIPELINE.yaml[#subset] -i IN -o OUT [-d WHERE] [-j N] [--executor local|slurm]
+                                     plan and execute a pipeline
 
 Run 'skystack COMMAND --help' for a command's options.`;
 
@@ -58,6 +64,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === "wcs") return await wcsCommand(sub, args, log);
     if (cmd === "demo") return await demo(sub === undefined ? [] : [sub, ...args], log);
+    if (cmd === "config") return await configCmd(sub, args);
+    if (cmd === "butler") return await butlerCmd(sub, args, log);
+    if (cmd === "run") return await runCmd(sub === undefined ? [] : [sub, ...args], log, level);
     throw new UsageError(`unknown command '${cmd}' (try skystack --help)`);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,0 +1,226 @@
+/**
+ * `runIsr`: the ISR steps of ip_isr `IsrTask.run` composed in its order, as one plain function
+ * (the Task/Config wrapper comes with the pipe framework). Input: one raw CCD frame (ADU, with
+ * overscan) and its Detector; output: the assembled, trimmed Exposure in electrons with mask and
+ * variance (e⁻²).
+ *
+ * Order: saturation (raw, per amp) → overscan (per amp) → assembly → crosstalk → bias →
+ * linearity → gains (ADU → e⁻) → variance (signal + read noise², e⁻²) → defects (BAD) →
+ * NaN / edge masking → widen saturation trails → dark → flat → fringe → interpolation (INTRP).
+ */
+import {
+  type Box2I,
+  type Detector,
+  Exposure,
+  ExposureInfo,
+  type FilterLabel,
+  Image,
+  Mask,
+  MaskedImage,
+  OrderedPropertyList,
+  type PropertyList,
+  type VisitInfo,
+} from "@skystack/afw";
+import { assembleImage, assembleMask, toDetectorFrame } from "./assemble.js";
+import {
+  applyGains,
+  crosstalkCorrect,
+  divideFlat,
+  linearizeLookupTable,
+  linearizePolynomial,
+  maskEdges,
+  maskNans,
+  setVarianceElectrons,
+  subtractBias,
+  subtractDark,
+} from "./corrections.js";
+import { maskDefects } from "./defects.js";
+import { IsrError } from "./errors.js";
+import { type FringeFit, type FringeOptions, fitFringe, subtractFringe } from "./fringe.js";
+import { interpolateOverMask } from "./interpolate.js";
+import { type OverscanOptions, type OverscanResult, overscanCorrectAmplifier } from "./overscan.js";
+import { maskThreshold, widenSaturationTrails } from "./saturation.js";
+
+/** One raw CCD as a formatter returns it. */
+export interface RawCcd {
+  /** Raw frame in ADU (with overscans), PARENT = raw pixel coordinates. */
+  readonly image: Image<Float32Array>;
+  /** The detector (amplifier geometry, gains, read noise, saturation). */
+  readonly detector: Detector;
+  /** Observation metadata (dark time used to scale the dark). */
+  readonly visitInfo?: VisitInfo | null;
+  /** Filter. */
+  readonly filter?: FilterLabel | null;
+  /** Header metadata carried to the output. */
+  readonly metadata?: PropertyList;
+}
+
+/** Master calibrations, each in the detector frame (or raw-frame size: then trimmed/assembled). */
+export interface IsrCalibs {
+  /** Master bias, ADU (overscan-subtracted). */
+  readonly bias?: Image<Float32Array> | null;
+  /** Master dark, e⁻ per `darkTime` seconds. */
+  readonly dark?: { readonly image: Image<Float32Array>; readonly darkTime: number } | null;
+  /** Master flat (any normalisation; divided by its mean). */
+  readonly flat?: Image<Float32Array> | null;
+  /** Fringe frame (e⁻ per unit amplitude; fitted). */
+  readonly fringe?: Image<Float32Array> | null;
+  /** Defect boxes in the assembled detector frame. */
+  readonly defects?: readonly Box2I[] | null;
+  /** Crosstalk coefficient matrix (amps × amps). */
+  readonly crosstalk?: readonly (readonly number[])[] | null;
+  /** Linearity lookup tables by amplifier name (ADU correction per integer level). */
+  readonly linearityTables?: Readonly<Record<string, ArrayLike<number>>> | null;
+}
+
+/** ISR switches and parameters (ip_isr IsrTaskConfig names and defaults where they apply). */
+export interface IsrOptions {
+  /** Flag SAT where raw ≥ saturation (default true). */
+  readonly doSaturation?: boolean;
+  /** Saturation level override, ADU (default: each amplifier's). */
+  readonly saturation?: number;
+  /** SAT growth, px (default 1). */
+  readonly growSaturationFootprintSize?: number;
+  /** Flag SUSPECT where raw ≥ amplifier suspect level (default false). */
+  readonly doSuspect?: boolean;
+  /** Overscan correction (default true). */
+  readonly doOverscan?: boolean;
+  /** Overscan options. */
+  readonly overscan?: OverscanOptions;
+  /** Bias subtraction when a bias is given (default true). */
+  readonly doBias?: boolean;
+  /** Linearity per amplifier type (default true; "NONE" amplifiers untouched). */
+  readonly doLinearize?: boolean;
+  /** Crosstalk when a matrix is given (default true). */
+  readonly doCrosstalk?: boolean;
+  /** ADU → electrons (default true). */
+  readonly doApplyGains?: boolean;
+  /** Variance plane (default true). */
+  readonly doVariance?: boolean;
+  /** Defects → BAD when given (default true). */
+  readonly doDefect?: boolean;
+  /** NaN/inf → BAD (default true). */
+  readonly doNanMasking?: boolean;
+  /** EDGE border width, px (default 0 = none). */
+  readonly edgeMaskWidth?: number;
+  /** Widen saturation trails (default true). */
+  readonly doWidenSaturationTrails?: boolean;
+  /** Dark when given (default true). */
+  readonly doDark?: boolean;
+  /** Flat when given (default true). */
+  readonly doFlat?: boolean;
+  /** Fringe when given (default true; obs-cfht turns it on only for i/z). */
+  readonly doFringe?: boolean;
+  /** Fringe fit options. */
+  readonly fringe?: FringeOptions;
+  /** Interpolate over `maskListToInterpolate` (default true). */
+  readonly doInterpolate?: boolean;
+  /** Planes interpolated over (default ["SAT", "BAD"]). */
+  readonly maskListToInterpolate?: readonly string[];
+}
+
+/** What `runIsr` returns. */
+export interface IsrResult {
+  /** The ISR-corrected exposure (electrons unless doApplyGains is false). */
+  readonly exposure: Exposure<Float32Array>;
+  /** Overscan fit per amplifier. */
+  readonly overscan: Readonly<Record<string, OverscanResult>>;
+  /** Fringe fit, if done. */
+  readonly fringe: FringeFit | null;
+  /** Pixels flagged per plane. */
+  readonly counts: { readonly sat: number; readonly bad: number; readonly intrp: number; readonly nan: number };
+}
+
+/** Runs ISR on one raw CCD (see the module doc for the order). */
+export function runIsr(raw: RawCcd, calibs: IsrCalibs = {}, options: IsrOptions = {}): IsrResult {
+  const det = raw.detector;
+  const rawImg = raw.image.dtype === "float32" ? raw.image.clone() : (raw.image as Image).convertTo("float32");
+  const rawW = rawImg.width;
+  const rawH = rawImg.height;
+  const rawMask = Mask.fromBBox(rawImg.bbox);
+  const SAT = rawMask.getPlaneBitMask("SAT");
+  const BAD = rawMask.getPlaneBitMask("BAD");
+  const SUSPECT = rawMask.getPlaneBitMask("SUSPECT");
+  const INTRP = rawMask.getPlaneBitMask("INTRP");
+  const EDGE = rawMask.getPlaneBitMask("EDGE");
+  let nSat = 0;
+  // 1-2. saturation / suspect on raw counts, per amp data box
+  for (const amp of det.amplifiers) {
+    if (options.doSaturation ?? true) {
+      const level = options.saturation ?? amp.saturation;
+      if (Number.isFinite(level)) nSat += maskThreshold(rawImg, rawMask, level, SAT, options.growSaturationFootprintSize ?? 1, amp.rawDataBBox);
+    }
+    if ((options.doSuspect ?? false) && Number.isFinite(amp.suspectLevel)) maskThreshold(rawImg, rawMask, amp.suspectLevel, SUSPECT, 0, amp.rawDataBBox);
+  }
+  const overscan: Record<string, OverscanResult> = {};
+  if (options.doOverscan ?? true) for (const amp of det.amplifiers) overscan[amp.name] = overscanCorrectAmplifier(rawImg, amp, options.overscan);
+  // 4. assembly
+  const image = assembleImage(rawImg, det);
+  const mask = assembleMask(rawMask, det);
+  const variance = Image.fromBBox(det.bbox, "float32");
+  const mi = new MaskedImage(image, mask, variance);
+  const calib = (img: Image<Float32Array>, what: string) => toDetectorFrame(img, det, rawW, rawH, what);
+  if ((options.doCrosstalk ?? true) && calibs.crosstalk) crosstalkCorrect(image, det, calibs.crosstalk);
+  if ((options.doBias ?? true) && calibs.bias) subtractBias(image, calib(calibs.bias, "bias"));
+  if (options.doLinearize ?? true) {
+    for (const amp of det.amplifiers) {
+      if (amp.linearityType === "POLYNOMIAL") linearizePolynomial(image, amp.bbox, amp.linearityCoeffs);
+      else if (amp.linearityType === "LOOKUP") {
+        const t = calibs.linearityTables?.[amp.name];
+        if (!t) throw new IsrError("BAD_CALIB", `amplifier ${amp.name} of ${det.name} has LOOKUP linearity but no table was given`);
+        linearizeLookupTable(image, amp.bbox, t, amp.linearityCoeffs[0] ?? 0);
+      }
+    }
+  }
+  const gains = options.doApplyGains ?? true;
+  if (gains) applyGains(image, det);
+  if (options.doVariance ?? true) {
+    if (gains) setVarianceElectrons(mi, det);
+    else {
+      // ADU: var = image/gain + (rn/gain)²
+      applyGains(image, det);
+      setVarianceElectrons(mi, det);
+      for (const amp of det.amplifiers) {
+        const g = amp.gain;
+        image.subimage(amp.bbox).div(g);
+        variance.subimage(amp.bbox).div(g * g);
+      }
+    }
+  }
+  let nBad = 0;
+  if ((options.doDefect ?? true) && calibs.defects) nBad += maskDefects(mask, calibs.defects, BAD);
+  const nNan = (options.doNanMasking ?? true) ? maskNans(image, mask, BAD) : 0;
+  maskEdges(mask, options.edgeMaskWidth ?? 0, EDGE);
+  if (options.doWidenSaturationTrails ?? true) widenSaturationTrails(mask, SAT);
+  if ((options.doDark ?? true) && calibs.dark) {
+    const dt = raw.visitInfo?.darkTime ?? Number.NaN;
+    subtractDark(image, calib(calibs.dark.image, "dark"), dt, calibs.dark.darkTime);
+  }
+  if ((options.doFlat ?? true) && calibs.flat) {
+    divideFlat(mi, calib(calibs.flat, "flat"));
+    maskNans(image, mask, BAD);
+  }
+  let fringe: FringeFit | null = null;
+  if ((options.doFringe ?? true) && calibs.fringe) {
+    const f = calib(calibs.fringe, "fringe");
+    fringe = fitFringe(image, f, mask, { badBits: SAT | BAD, ...options.fringe });
+    subtractFringe(image, f, fringe.amplitude);
+  }
+  let nIntrp = 0;
+  if (options.doInterpolate ?? true) {
+    const bits = mask.getPlaneBitMask(options.maskListToInterpolate ?? ["SAT", "BAD"]);
+    nIntrp = interpolateOverMask(mi, bits, INTRP);
+  }
+  const metadata: PropertyList = raw.metadata ? raw.metadata.clone() : new OrderedPropertyList();
+  for (const [name, r] of Object.entries(overscan)) {
+    metadata.set(`LSST ISR OVERSCAN LEVEL ${name}`, r.level, `overscan model median, ADU`);
+    metadata.set(`LSST ISR OVERSCAN RESIDUAL STDEV ${name}`, r.residualStdev, `overscan fit residual, ADU`);
+  }
+  if (fringe) metadata.set("LSST ISR FRINGE AMPLITUDE", fringe.amplitude);
+  metadata.set("LSST ISR UNITS", gains ? "electron" : "adu");
+  const exposure = new Exposure(
+    mi,
+    new ExposureInfo({ visitInfo: raw.visitInfo ?? null, filter: raw.filter ?? null, detector: det, metadata }),
+  );
+  return { exposure, overscan, fringe, counts: { sat: nSat, bad: nBad, intrp: nIntrp, nan: nNan } };
+}

@@ -1,0 +1,594 @@
+/**
+ * The `wasm` backend: AssemblyScript SIMD kernels on a shared-memory image arena, rows split over a
+ * worker pool. Memory ownership: see the package README ("Wasm memory").
+ */
+import type { ConvolveOptions, Footprint, Kernel2D, ResampleGrid, ResampleOptions, StackOptions, StackResult, StatsControl, StatsRegion, StatsResult } from "../api.js";
+import type { Backend } from "../backend.js";
+import { lanczosPhaseTable } from "../lanczos.js";
+import { binStatisticsWith, chebyshevEvalTs, chebyshevFitTs, interpolateGridTs } from "../ts/background.js";
+import { fillBorder, kernelArray } from "../ts/common.js";
+import { buildFootprints, checkDetect, labelRuns, markFootprints, thresholdRuns } from "../ts/detect.js";
+import { arithTs, clipTs, histogramTs } from "../ts/elementwise.js";
+import { checkGrid, kernelHalfWidth } from "../ts/resample.js";
+import { checkStack } from "../ts/stack.js";
+import { IQR_TO_SIGMA, regionIndices } from "../ts/statistics.js";
+import { checkPlanes, KernelError, type Planes } from "../types.js";
+import { Arena } from "./arena.js";
+import { loadWasmBytes } from "./load.js";
+import { type WasmCall, WasmPool } from "./pool.js";
+import { type WasmModule, wasmApi } from "./wasm-types.js";
+
+const NO_DATA = 1 << 8;
+const EDGE = 1 << 4;
+
+/** Options of the wasm backend. */
+export interface WasmBackendOptions {
+  /** Worker threads (1 = run on the calling thread). Default SKYSTACK_THREADS, else the core count (max 8). */
+  threads?: number;
+  /** Initial arena size in bytes. Default 16 MiB (it grows on demand up to 4 GiB). */
+  initialBytes?: number;
+}
+
+type Exports = Record<string, (...a: number[]) => number>;
+
+function defaultThreads(): number {
+  const g = globalThis as { process?: { env?: Record<string, string | undefined> }; navigator?: { hardwareConcurrency?: number } };
+  const env = Number(g.process?.env?.SKYSTACK_THREADS);
+  if (Number.isInteger(env) && env >= 1) return env;
+  return Math.max(1, Math.min(8, g.navigator?.hardwareConcurrency ?? 1));
+}
+
+/** Splits [y0, y1) into at most n contiguous chunks. */
+function chunks(y0: number, y1: number, n: number): [number, number][] {
+  const rows = y1 - y0;
+  if (rows <= 0) return [];
+  const k = Math.max(1, Math.min(n, rows));
+  const out: [number, number][] = [];
+  for (let i = 0; i < k; i++) {
+    const a = y0 + Math.floor((rows * i) / k);
+    const b = y0 + Math.floor((rows * (i + 1)) / k);
+    if (b > a) out.push([a, b]);
+  }
+  return out;
+}
+
+/** Makes the wasm backend, or returns why it cannot run here. */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend | string> {
+  const WA = wasmApi();
+  if (!WA) return "WebAssembly is not available";
+  if (typeof SharedArrayBuffer === "undefined") return "SharedArrayBuffer is not available (browsers need cross-origin isolation)";
+  let bytes: Uint8Array;
+  try {
+    bytes = await loadWasmBytes();
+  } catch (e) {
+    return `build/kernels.wasm is missing (run \`npm run build:wasm -w @skystack/kernels\`): ${e instanceof Error ? e.message : String(e)}`;
+  }
+  let module: WasmModule;
+  try {
+    module = await WA.compile(bytes);
+  } catch (e) {
+    return `kernels.wasm does not compile here (SIMD/threads unsupported?): ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const arena = new Arena(options.initialBytes);
+  const inst = new WA.Instance(module, { env: { memory: arena.memory } });
+  const X = inst.exports as unknown as Exports;
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new KernelError("threads", `must be a positive integer, got ${threads}`);
+  const pool = threads > 1 ? await WasmPool.create(threads, module, arena.memory) : null;
+  const tables = new Map<number, number>();
+
+  /** Runs phases of calls; each phase is a list of jobs (one per chunk) that may run in parallel. */
+  const runJobs = async (jobs: WasmCall[][]): Promise<void> => {
+    if (jobs.length === 0) return;
+    if (!pool || jobs.length === 1) {
+      for (const job of jobs) for (const c of job) X[c.fn]!(...c.args);
+      return;
+    }
+    await pool.run(jobs);
+  };
+  /** One job per row chunk of [y0, y1): make(a, b) gives the calls of rows [a, b). */
+  const byRows = (y0: number, y1: number, make: (a: number, b: number, k: number) => WasmCall[]): WasmCall[][] =>
+    chunks(y0, y1, threads).map(([a, b], k) => make(a, b, k));
+
+  /** Temporary arena allocations of one kernel call, freed by `done`. */
+  class Scope {
+    private readonly temps: number[] = [];
+    alloc(bytes: number): number {
+      const p = arena.alloc(bytes);
+      this.temps.push(p);
+      return p;
+    }
+    /** Pointer to `a` in the arena (copies `n` elements in when `a` lives elsewhere). */
+    input(a: Float32Array | Int32Array, n: number): number {
+      if (arena.owns(a)) return a.byteOffset;
+      const p = this.alloc(n * 4);
+      (a instanceof Float32Array ? arena.f32(p, n) : arena.i32(p, n)).set(a.subarray(0, n));
+      return p;
+    }
+    f32(values: ArrayLike<number>): number {
+      const p = this.alloc(values.length * 4);
+      arena.f32(p, values.length).set(values);
+      return p;
+    }
+    i32(values: ArrayLike<number>): number {
+      const p = this.alloc(values.length * 4);
+      arena.i32(p, values.length).set(values);
+      return p;
+    }
+    f64(values: ArrayLike<number>): number {
+      const p = this.alloc(values.length * 8);
+      arena.f64(p, values.length).set(values);
+      return p;
+    }
+    done(): void {
+      for (const p of this.temps) arena.free(p);
+      this.temps.length = 0;
+    }
+  }
+
+  const alloc = (w: number, h: number, p: { mask?: boolean; variance?: boolean } = {}): Planes => {
+    const n = w * h;
+    const img = arena.alloc(n * 4);
+    const planes: Planes = { width: w, height: h, stride: w, image: arena.f32(img, n) };
+    if (p.mask ?? true) planes.mask = arena.i32(arena.alloc(n * 4), n);
+    if (p.variance ?? true) planes.variance = arena.f32(arena.alloc(n * 4), n);
+    return planes;
+  };
+  const freeArr = (a: ArrayBufferView | undefined): void => {
+    if (a && arena.owns(a) && arena.isBlock(a.byteOffset)) arena.free(a.byteOffset);
+  };
+  const free = (p: Planes): void => {
+    freeArr(p.image);
+    freeArr(p.mask);
+    freeArr(p.variance);
+    freeArr((p as Partial<StackResult>).count);
+  };
+  const allocOpt = (w: number, h: number, p: { mask: boolean; variance: boolean }): Planes => alloc(w, h, p);
+
+  /** Output planes in the arena: `out` itself when it lives there, else a temporary copied back by `finish`. */
+  const output = (out: Planes | undefined, w: number, h: number, mask: boolean, variance: boolean, scope: Scope): { p: Planes; finish: () => Planes } => {
+    if (!out) {
+      const p = alloc(w, h, { mask, variance });
+      return { p, finish: () => p };
+    }
+    if (out.width !== w || out.height !== h) throw new KernelError("out", `is ${out.width}x${out.height}, expected ${w}x${h}`);
+    if (mask && !out.mask) throw new KernelError("out.mask", "is missing but the input has a mask");
+    if (variance && !out.variance) throw new KernelError("out.variance", "is missing but the input has a variance");
+    const inArena = arena.owns(out.image) && (!out.mask || arena.owns(out.mask)) && (!out.variance || arena.owns(out.variance));
+    if (inArena) return { p: out, finish: () => out };
+    const n = (h - 1) * out.stride + w;
+    const p: Planes = { width: w, height: h, stride: out.stride, image: arena.f32(scope.alloc(n * 4), n) };
+    if (out.mask) p.mask = arena.i32(scope.alloc(n * 4), n);
+    if (out.variance) p.variance = arena.f32(scope.alloc(n * 4), n);
+    return {
+      p,
+      finish: () => {
+        out.image.set(p.image.subarray(0, n));
+        if (out.mask && p.mask) out.mask.set(p.mask.subarray(0, n));
+        if (out.variance && p.variance) out.variance.set(p.variance.subarray(0, n));
+        return out;
+      },
+    };
+  };
+  const span = (p: Planes): number => (p.height - 1) * p.stride + p.width;
+
+  const convolveSeparable = async (src: Planes, kxIn: ArrayLike<number>, kyIn: ArrayLike<number>, opts: ConvolveOptions = {}, out?: Planes): Promise<Planes> => {
+    checkPlanes(src, "src");
+    const normalize = opts.normalize ?? true;
+    const kx = kernelArray(kxIn, normalize, "kx");
+    const ky = kernelArray(kyIn, normalize, "ky");
+    const { width: W, height: H, stride: S } = src;
+    const scope = new Scope();
+    try {
+      const o = output(out, W, H, !!src.mask, !!src.variance, scope);
+      const op = o.p;
+      const cx = (kx.length - 1) >> 1;
+      const cy = (ky.length - 1) >> 1;
+      const gx0 = cx;
+      const gx1 = W - (kx.length - 1 - cx);
+      const gy0 = cy;
+      const gy1 = H - (ky.length - 1 - cy);
+      if (gx1 > gx0 && gy1 > gy0) {
+        const gw = gx1 - gx0;
+        const n = span(src);
+        const img = scope.input(src.image, n);
+        const kxp = scope.f32(kx);
+        const kyp = scope.f32(ky);
+        const tI = scope.alloc(gw * H * 4);
+        const oOff = gx0 * 4;
+        const OS = op.stride;
+        const oImg = op.image.byteOffset + oOff;
+        let vr = 0;
+        let tV = 0;
+        let kx2 = 0;
+        let ky2 = 0;
+        if (src.variance && op.variance) {
+          vr = scope.input(src.variance, n);
+          tV = scope.alloc(gw * H * 4);
+          kx2 = scope.f32(kx.map((v) => v * v));
+          ky2 = scope.f32(ky.map((v) => v * v));
+        }
+        let tM = 0;
+        let m = 0;
+        let nzx = 0;
+        let nzy = 0;
+        if (op.mask) {
+          tM = scope.alloc(gw * H * 4);
+          nzx = scope.i32(Array.from(kx, (v) => (v !== 0 ? -1 : 0)));
+          nzy = scope.i32(Array.from(ky, (v) => (v !== 0 ? -1 : 0)));
+          if (src.mask) m = scope.input(src.mask, n);
+          else arena.i32(tM, gw * H).fill(0);
+        }
+        await runJobs(
+          byRows(0, H, (a, b) => {
+            const c: WasmCall[] = [{ fn: "convRows", args: [img, S, tI, gw, kxp, kx.length, gw, a, b] }];
+            if (vr) c.push({ fn: "convRows", args: [vr, S, tV, gw, kx2, kx.length, gw, a, b] });
+            if (m) c.push({ fn: "orRows", args: [m, S, tM, gw, nzx, kx.length, gw, a, b] });
+            return c;
+          }),
+        );
+        await runJobs(
+          byRows(gy0, gy1, (a, b) => {
+            const c: WasmCall[] = [{ fn: "convCols", args: [tI, gw, oImg, OS, kyp, ky.length, cy, gw, a, b] }];
+            if (vr) c.push({ fn: "convCols", args: [tV, gw, op.variance!.byteOffset + oOff, OS, ky2, ky.length, cy, gw, a, b] });
+            if (tM) c.push({ fn: "orCols", args: [tM, gw, op.mask!.byteOffset + oOff, oImg, OS, nzy, ky.length, cy, gw, a, b, NO_DATA] });
+            return c;
+          }),
+        );
+      }
+      fillBorder(src, op, gx0, Math.max(gx0, gx1), gy0, Math.max(gy0, gy1), opts.edge === "copy");
+      return o.finish();
+    } finally {
+      scope.done();
+    }
+  };
+
+  const convolve2d = async (src: Planes, kernel: Kernel2D, opts: ConvolveOptions = {}, out?: Planes): Promise<Planes> => {
+    checkPlanes(src, "src");
+    const { width: kw, height: kh } = kernel;
+    if (!Number.isInteger(kw) || kw < 1 || !Number.isInteger(kh) || kh < 1 || kernel.data.length !== kw * kh) {
+      throw new KernelError("kernel", `must be width x height values, got ${kw}x${kh} with ${kernel.data.length}`);
+    }
+    const k = kernelArray(kernel.data, opts.normalize ?? true, "kernel");
+    const { width: W, height: H, stride: S } = src;
+    const scope = new Scope();
+    try {
+      const o = output(out, W, H, !!src.mask, !!src.variance, scope);
+      const op = o.p;
+      const cx = (kw - 1) >> 1;
+      const cy = (kh - 1) >> 1;
+      const gx0 = cx;
+      const gx1 = W - (kw - 1 - cx);
+      const gy0 = cy;
+      const gy1 = H - (kh - 1 - cy);
+      if (gx1 > gx0 && gy1 > gy0) {
+        const gw = gx1 - gx0;
+        const n = span(src);
+        const img = scope.input(src.image, n);
+        const kp = scope.f32(k);
+        const OS = op.stride;
+        const oOff = (gy0 * OS + gx0) * 4;
+        const oImg = op.image.byteOffset + oOff;
+        const vr = src.variance && op.variance ? scope.input(src.variance, n) : 0;
+        const k2 = vr ? scope.f32(k.map((v) => v * v)) : 0;
+        const m = op.mask ? (src.mask ? scope.input(src.mask, n) : (() => {
+          const p = scope.alloc(n * 4);
+          arena.i32(p, n).fill(0);
+          return p;
+        })()) : 0;
+        const nz = m ? scope.i32(Array.from(k, (v) => (v !== 0 ? -1 : 0))) : 0;
+        await runJobs(
+          byRows(0, gy1 - gy0, (a, b) => {
+            const c: WasmCall[] = [{ fn: "conv2dRows", args: [img, S, oImg, OS, kp, kw, kh, gw, a, b] }];
+            if (vr) c.push({ fn: "conv2dRows", args: [vr, S, op.variance!.byteOffset + oOff, OS, k2, kw, kh, gw, a, b] });
+            if (m) c.push({ fn: "or2dRows", args: [m, S, op.mask!.byteOffset + oOff, oImg, OS, nz, kw, kh, gw, a, b, NO_DATA] });
+            return c;
+          }),
+        );
+      }
+      fillBorder(src, op, gx0, Math.max(gx0, gx1), gy0, Math.max(gy0, gy1), opts.edge === "copy");
+      return o.finish();
+    } finally {
+      scope.done();
+    }
+  };
+
+  const resample = async (src: Planes, grid: ResampleGrid, opts: ResampleOptions = {}, out?: Planes): Promise<Planes> => {
+    checkPlanes(src, "src");
+    checkGrid(grid);
+    const kernel = opts.kernel ?? "lanczos3";
+    const N = kernelHalfWidth(kernel);
+    if (N === undefined) throw new KernelError("kernel", `unknown resampling kernel "${kernel}"`);
+    const code = kernel === "nearest" ? 0 : kernel === "bilinear" ? 1 : N;
+    let t = 0;
+    if (code >= 3) {
+      t = tables.get(code) ?? 0;
+      if (!t) {
+        const tab = lanczosPhaseTable(code);
+        t = arena.alloc(tab.length * 4);
+        arena.f32(t, tab.length).set(tab);
+        tables.set(code, t);
+      }
+    }
+    const { width: W, height: H, stride: S } = src;
+    const scope = new Scope();
+    try {
+      const o = output(out, grid.width, grid.height, !!src.mask, !!src.variance, scope);
+      const op = o.p;
+      const n = span(src);
+      const img = scope.input(src.image, n);
+      const msk = src.mask && op.mask ? scope.input(src.mask, n) : 0;
+      const vr = src.variance && op.variance ? scope.input(src.variance, n) : 0;
+      const P = grid.kind === "affine" ? scope.f64([grid.a, grid.b, grid.c, grid.d, grid.e, grid.f, Math.abs(grid.a * grid.e - grid.b * grid.d)]) : scope.f64([0, 0, 0, 0, 0, 0, 1]);
+      const gx = grid.kind === "coords" ? scope.f64(grid.x) : 0;
+      const gy = grid.kind === "coords" ? scope.f64(grid.y) : 0;
+      const dm = op.mask ? op.mask.byteOffset : 0;
+      const dv = op.variance ? op.variance.byteOffset : 0;
+      if (op.mask && !msk) op.mask.fill(0, 0, span(op));
+      await runJobs(
+        byRows(0, grid.height, (a, b) => [
+          {
+            fn: "resampleRows",
+            args: [img, msk, vr, W, H, S, op.image.byteOffset, dm, dv, op.stride, grid.width, grid.height, a, b, grid.kind === "affine" ? 0 : 1, P, gx, gy, code, t, opts.conserveFlux ? 1 : 0, scope.alloc(256), NO_DATA, EDGE],
+          },
+        ]),
+      );
+      if (op.mask && !msk) {
+        // No input mask: only NO_DATA where the result is NaN (the kernel wrote it when dmsk was given).
+      }
+      return o.finish();
+    } finally {
+      scope.done();
+    }
+  };
+
+  const statistics = async (src: Planes, region?: StatsRegion, ctrl: StatsControl = {}): Promise<StatsResult> => {
+    checkPlanes(src, "src");
+    const andMask = ctrl.andMask ?? 0;
+    const k = ctrl.numSigmaClip ?? 3;
+    const numIter = ctrl.numIter ?? 3;
+    const nanSafe = ctrl.nanSafe ?? true;
+    if (!(k > 0)) throw new KernelError("numSigmaClip", `must be > 0, got ${k}`);
+    if (!Number.isInteger(numIter) || numIter < 1) throw new KernelError("numIter", `must be a positive integer, got ${numIter}`);
+    const box = region?.box ?? { x0: 0, y0: 0, width: src.width, height: src.height };
+    if (!region?.indices) regionIndices(src, { box: { x0: box.x0, y0: box.y0, width: 0, height: 0 } }); // bounds check only
+    if (!region?.indices && (box.x0 + box.width > src.width || box.y0 + box.height > src.height || box.width < 0 || box.height < 0)) {
+      throw new KernelError("region.box", `(${box.x0},${box.y0}) ${box.width}x${box.height} is not inside the ${src.width}x${src.height} image`);
+    }
+    if (region?.indices) regionIndices(src, region);
+    const wts = region?.weights;
+    const sp = span(src);
+    if (wts && wts.length < sp) throw new KernelError("region.weights", "is shorter than the image");
+    const scope = new Scope();
+    try {
+      const total = region?.indices ? region.indices.length : box.width * box.height;
+      const img = scope.input(src.image, sp);
+      const msk = src.mask ? scope.input(src.mask, sp) : 0;
+      const wp = wts ? scope.input(wts, sp) : 0;
+      const idx = region?.indices ? scope.input(region.indices, region.indices.length) : 0;
+      const vals = scope.alloc(Math.max(1, total) * 4);
+      const wv = wts ? scope.alloc(Math.max(1, total) * 8) : 0;
+      const R = scope.alloc(64);
+      const M = scope.alloc(64);
+      let n: number;
+      let nMasked = 0;
+      let nNon = 0;
+      let orMask = 0;
+      let min: number;
+      let max: number;
+      let sum: number;
+      const r = arena.f64(R, 7);
+      n = X.gather!(img, msk, wp, src.stride, box.x0, box.y0, box.width, box.height, idx, region?.indices?.length ?? 0, andMask, nanSafe ? 1 : 0, vals, wv, R)!;
+      nMasked = r[1]!;
+      nNon = r[2]!;
+      orMask = r[3]! | 0;
+      min = r[4]!;
+      max = r[5]!;
+      sum = r[6]!;
+      const mv = (c: number, hw: number): { mean: number; variance: number; kept: number; sw: number; sw2: number } => {
+        X.meanVar!(vals, wv, n, c, hw, M);
+        const a = arena.f64(M, 5);
+        return { mean: a[0]!, variance: a[1]!, kept: a[2]!, sw: a[3]!, sw2: a[4]! };
+      };
+      const all = mv(0, Number.POSITIVE_INFINITY);
+      // Quantiles by selection (values are permuted in place; the sums above are order-free enough).
+      const need = new Map<number, number>();
+      const want = [0.25, 0.5, 0.75];
+      const pos: number[] = [];
+      for (const f of want) {
+        const p = f * (n - 1);
+        const lo = Math.floor(p);
+        pos.push(lo, Math.min(lo + 1, n - 1));
+      }
+      const ks = [...new Set(pos)].sort((a, b) => a - b);
+      // Selection permutes the values; with weights, select on a copy so (value, weight) pairs stay aligned.
+      let sel = vals;
+      if (wv && n > 0) {
+        sel = scope.alloc(n * 4);
+        arena.f32(sel, n).set(arena.f32(vals, n));
+      }
+      let from = 0;
+      for (const kk of ks) {
+        if (n === 0) break;
+        need.set(kk, X.select!(sel, from, n, kk)!);
+        from = kk;
+      }
+      const q = (f: number): number => {
+        if (n === 0) return Number.NaN;
+        const p = f * (n - 1);
+        const lo = Math.floor(p);
+        const a = need.get(lo)!;
+        return a + (p - lo) * (need.get(Math.min(lo + 1, n - 1))! - a);
+      };
+      const median = q(0.5);
+      const q1 = q(0.25);
+      const q3 = q(0.75);
+      const iqr = q3 - q1;
+      let centre = median;
+      let hw = k * IQR_TO_SIGMA * iqr;
+      let clip = { mean: Number.NaN, variance: Number.NaN, kept: 0 };
+      for (let it = 0; it < numIter; it++) {
+        clip = mv(centre, hw);
+        centre = clip.mean;
+        hw = k * Math.sqrt(clip.variance);
+      }
+      return {
+        npoint: n,
+        nMasked,
+        nNonFinite: nNon,
+        sum,
+        mean: all.mean,
+        variance: all.variance,
+        stdev: Math.sqrt(all.variance),
+        meanErr: Math.sqrt((all.variance * all.sw2) / (all.sw * all.sw)),
+        meanSquare: ((n - 1) / n) * all.variance + all.mean * all.mean,
+        min: n > 0 ? min : Number.NaN,
+        max: n > 0 ? max : Number.NaN,
+        median,
+        q1,
+        q3,
+        iqr,
+        meanClip: clip.mean,
+        varianceClip: clip.variance,
+        stdevClip: Math.sqrt(clip.variance),
+        nClipped: n - clip.kept,
+        orMask,
+      };
+    } finally {
+      scope.done();
+    }
+  };
+
+  const stack = async (inputs: Planes[], opts: StackOptions = {}, out?: StackResult): Promise<StackResult> => {
+    const w = checkStack(inputs, opts);
+    const a = inputs[0]!;
+    const S = a.stride;
+    if (!inputs.every((p) => p.stride === S)) throw new KernelError("inputs", "the wasm stack needs every input to have the same stride");
+    const N = inputs.length;
+    const hasMask = inputs.every((p) => p.mask);
+    const hasVar = inputs.every((p) => p.variance);
+    const scope = new Scope();
+    try {
+      const o = output(out, a.width, a.height, hasMask, hasVar, scope);
+      const op = o.p;
+      const ns = span(op);
+      let count: Int32Array;
+      let countFinish = (): void => {};
+      if (out?.count && arena.owns(out.count) && op === out) count = out.count;
+      else if (out?.count) {
+        count = arena.i32(scope.alloc(ns * 4), ns);
+        const dst = out.count;
+        countFinish = () => dst.set(count.subarray(0, ns));
+      } else count = arena.i32(arena.alloc(ns * 4), ns);
+      const n = span(a);
+      const imgs = scope.i32(inputs.map((p) => scope.input(p.image, n)));
+      const msks = hasMask && op.mask ? scope.i32(inputs.map((p) => scope.input(p.mask!, n))) : 0;
+      const vars = hasVar && op.variance ? scope.i32(inputs.map((p) => scope.input(p.variance!, n))) : 0;
+      const wp = scope.f64(w);
+      const th = Object.entries(opts.maskPropagationThresholds ?? {}).flatMap(([b, t]) => [1 << Number(b), t]);
+      const T = scope.f64(th.length ? th : [0]);
+      const st = opts.statistic ?? "mean";
+      const code = st === "mean" ? 0 : st === "median" ? 1 : 2;
+      if (op.variance && !hasVar) op.variance.fill(Number.NaN, 0, ns);
+      if (op.mask && !msks) op.mask.fill(0, 0, ns);
+      await runJobs(
+        byRows(0, a.height, (y0, y1) => [
+          {
+            fn: "stackRows",
+            args: [imgs, msks, vars, N, a.width, S, op.stride, y0, y1, code, wp, opts.andMask ?? 0, opts.numSigmaClip ?? 3, opts.numIter ?? 3, T, th.length / 2,
+              op.image.byteOffset, vars ? op.variance!.byteOffset : 0, msks ? op.mask!.byteOffset : 0, count.byteOffset, scope.alloc(N * 32), NO_DATA],
+          },
+        ]),
+      );
+      if (op.mask && !msks) for (let i = 0; i < ns; i++) if (count[i] === 0) op.mask[i] = NO_DATA;
+      const res = o.finish();
+      countFinish();
+      return { ...res, count: out?.count ?? count };
+    } finally {
+      scope.done();
+    }
+  };
+
+  const detect = async (src: Planes, opts: import("../api.js").DetectOptions): Promise<Footprint[]> => {
+    checkDetect(src, opts);
+    const { width: W, height: H, stride: S } = src;
+    const scope = new Scope();
+    let runs: Int32Array;
+    try {
+      const n = span(src);
+      const img = scope.input(src.image, n);
+      const msk = src.mask ? scope.input(src.mask, n) : 0;
+      const sign = (opts.polarity ?? "positive") === "negative" ? -1 : 1;
+      const parts = chunks(0, H, threads);
+      const caps = parts.map(([a, b]) => Math.min((b - a) * ((W >> 1) + 1), 1 << 20));
+      const bufs = caps.map((c) => scope.alloc(c * 12));
+      const counts = scope.alloc(parts.length * 4);
+      // Each chunk writes its run count into counts[k] via a tiny follow-up call is not possible; run per chunk and read back.
+      const results: number[] = [];
+      if (!pool || parts.length === 1) {
+        parts.forEach(([a, b], k) => results.push(X.thresholdRuns!(img, msk, W, S, a, b, opts.threshold, sign, opts.andMask ?? 0, bufs[k]!, caps[k]!)!));
+      } else {
+        // Workers cannot return values: chunk k stores its count at counts[k] through a one-run probe below.
+        await pool.run(parts.map(([a, b], k) => [{ fn: "thresholdRuns", args: [img, msk, W, S, a, b, opts.threshold, sign, opts.andMask ?? 0, bufs[k]!, caps[k]!] }]));
+        // Recount on the calling thread from the written triples is not possible either; redo cheaply per chunk.
+        parts.forEach(([a, b], k) => results.push(X.thresholdRuns!(img, msk, W, S, a, b, opts.threshold, sign, opts.andMask ?? 0, bufs[k]!, caps[k]!)!));
+      }
+      void counts;
+      if (results.some((r) => r < 0)) runs = thresholdRuns(src, opts);
+      else {
+        const total = results.reduce((s, r) => s + r, 0);
+        runs = new Int32Array(total * 3);
+        let off = 0;
+        results.forEach((r, k) => {
+          runs.set(arena.i32(bufs[k]!, r * 3), off);
+          off += r * 3;
+        });
+      }
+    } finally {
+      scope.done();
+    }
+    const fps = buildFootprints(src, runs, labelRuns(runs), opts);
+    markFootprints(src, fps, opts.setMask ?? 0);
+    return fps;
+  };
+
+  const scale = async (a: Planes, c: number, out?: Planes): Promise<Planes> => {
+    checkPlanes(a, "a");
+    const scope = new Scope();
+    try {
+      const o = output(out, a.width, a.height, !!a.mask, !!a.variance, scope);
+      const op = o.p;
+      const n = span(a);
+      const img = scope.input(a.image, n);
+      const vr = a.variance && op.variance ? scope.input(a.variance, n) : 0;
+      await runJobs(byRows(0, a.height, (y0, y1) => [{ fn: "scaleRows", args: [img, vr, a.stride, op.image.byteOffset, vr ? op.variance!.byteOffset : 0, op.stride, a.width, c, y0, y1] }]));
+      if (a.mask && op.mask) for (let y = 0; y < a.height; y++) op.mask.set(a.mask.subarray(y * a.stride, y * a.stride + a.width), y * op.stride);
+      return o.finish();
+    } finally {
+      scope.done();
+    }
+  };
+
+  const b: Backend = {
+    name: "wasm",
+    native: new Set(["convolveSeparable", "convolve2d", "resample", "statistics", "stack", "detect", "scale", "binStatistics"]),
+    threads,
+    alloc,
+    free,
+    convolveSeparable,
+    convolve2d,
+    resample,
+    statistics,
+    stack,
+    binStatistics: (src, nx, ny, st, ctrl) => binStatisticsWith((s, box, c) => statistics(s, { box }, c), src, nx, ny, st, ctrl),
+    chebyshevFit: async (x, y, v, w, ox, oy, box) => chebyshevFitTs(x, y, v, w, ox, oy, box),
+    chebyshevEval: async (c, w, h) => chebyshevEvalTs(c, w, h),
+    interpolateGrid: async (g, w, h) => interpolateGridTs(g, w, h),
+    detect,
+    arith: async (x, y, op, out) => arithTs(x, y, op, out, allocOpt),
+    scale,
+    clip: async (x, lo, hi, out) => clipTs(x, lo, hi, out, allocOpt),
+    histogram: async (x, opts) => histogramTs(x, opts),
+  };
+  return b;
+}
