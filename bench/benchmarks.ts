@@ -1,6 +1,7 @@
 // The benchmark registry. Each benchmark makes its inputs once (prepare), then is timed on them
 // (run) next to a peer command on the same files.
 import { fitsBenchmarks } from "./suites/fits.js";
+import { isrBenchmarks } from "./suites/isr.js";
 import { wcsBenchmarks } from "./suites/wcs.js";
 
 /** One result line of `npm run bench -- --json`. */
@@ -49,4 +50,4 @@ export interface PeerCommand {
 }
 
 /** Every benchmark `npm run bench` knows; each suite lives in bench/suites/. */
-export const BENCHMARKS: Benchmark[] = [...fitsBenchmarks, ...wcsBenchmarks];
+export const BENCHMARKS: Benchmark[] = [...fitsBenchmarks, ...isrBenchmarks, ...wcsBenchmarks];

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Camera, FitsFile, FitsWriter } from "@skystack/afw";
 import { combineFrames, fitsBandInput, meanStd, runIsr } from "@skystack/isr";
-import { megacamCamera, readMegacamRaw, simulateMegacamRaw, signatureDefects } from "@skystack/obs-cfht";
+import { megacamCamera, readMegacamRaw, signatureDefects, simulateMegacamRaw } from "@skystack/obs-cfht";
 import { makeSignature } from "@skystack/sim";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -22,13 +22,33 @@ const H = 4612;
 async function frame(k: number, kind: "bias" | "flat", extra: { flatLevel?: number } = {}): Promise<string> {
   const isBias = kind === "bias" && extra.flatLevel === undefined;
   const raw = join(dir, `${kind}${k}.fits.fz`);
-  const visit = { expnum: 3000000 + k + (kind === "flat" ? 100 : 0), filter: kind === "flat" ? "r.MP9601" : "filter_name", exptime: kind === "flat" ? 5 : 0, darktime: 0, mjdObs: 55503 + k / 100, ra: 0, dec: 0, obstype: kind.toUpperCase() };
-  await simulateMegacamRaw(raw, { camera, visit, seed: 11, ...(isBias ? { bias: true } : {}), ...(extra.flatLevel !== undefined ? { flatLevel: extra.flatLevel } : {}) });
+  const visit = {
+    expnum: 3000000 + k + (kind === "flat" ? 100 : 0),
+    filter: kind === "flat" ? "r.MP9601" : "filter_name",
+    exptime: kind === "flat" ? 5 : 0,
+    darktime: 0,
+    mjdObs: 55503 + k / 100,
+    ra: 0,
+    dec: 0,
+    obstype: kind.toUpperCase(),
+  };
+  await simulateMegacamRaw(raw, {
+    camera,
+    visit,
+    seed: 11,
+    ...(isBias ? { bias: true } : {}),
+    ...(extra.flatLevel !== undefined ? { flatLevel: extra.flatLevel } : {}),
+  });
   const r = await readMegacamRaw(raw, 27);
   const opts = { overscan: { fitType: "POLY" as const, order: 3 }, doInterpolate: false, doFringe: false, doDefect: false };
-  const isr = kind === "bias"
-    ? runIsr(r, {}, { ...opts, doApplyGains: false, doVariance: false })
-    : runIsr(r, { bias: sig.biasPattern.length ? new (await import("@skystack/afw")).Image(sig.biasPattern, W, H) : null }, opts);
+  const isr =
+    kind === "bias"
+      ? runIsr(r, {}, { ...opts, doApplyGains: false, doVariance: false })
+      : runIsr(
+          r,
+          { bias: sig.biasPattern.length ? new (await import("@skystack/afw")).Image(sig.biasPattern, W, H) : null },
+          opts,
+        );
   const out = join(dir, `${kind}${k}.fits`);
   const w = await FitsWriter.create(out);
   await w.writeImage(isr.exposure.image.array, [W, H]);
@@ -61,12 +81,16 @@ describe("master calibrations from 10 simulated MegaCam frames", () => {
     for (let k = 0; k < 10; k++) paths.push(await frame(k, "bias"));
     paths.push(await frame(99, "bias", { flatLevel: 400 }));
     const files = await Promise.all(paths.map((p) => FitsFile.open(p)));
-    const res = await combineFrames(files.map((f) => fitsBandInput(f, 0, W)), W, H, { bandRows: 200 });
+    const res = await combineFrames(
+      files.map((f) => fitsBandInput(f, 0, W)),
+      W,
+      H,
+      { bandRows: 200 },
+    );
     for (const f of files) await f.close();
     const single = residualSigma(await readAll(paths[0]!), (i) => sig.biasPattern[i]!, bad);
     const master = residualSigma(res.image.array, (i) => sig.biasPattern[i]!, bad);
     // MEANCLIP at 3σ of 10 Gaussian values loses ~1.3% efficiency: allow the 5% band around √10
-    console.log("bias single/master/sqrt10", single / master / Math.sqrt(10));
     expect(Math.abs(single / master / Math.sqrt(10) - 1)).toBeLessThan(0.05);
     expect(res.rejectedPerInput[10]!).toBeGreaterThan(0.99 * W * H);
     expect(Math.max(...res.rejectedPerInput.slice(0, 10))).toBeLessThan(0.01 * W * H);
@@ -75,14 +99,18 @@ describe("master calibrations from 10 simulated MegaCam frames", () => {
     const paths: string[] = [];
     for (let k = 0; k < 10; k++) paths.push(await frame(k, "flat", { flatLevel: 20000 }));
     const files = await Promise.all(paths.map((p) => FitsFile.open(p)));
-    const res = await combineFrames(files.map((f) => fitsBandInput(f, 0, W)), W, H, { bandRows: 200, scaling: "MEAN" });
+    const res = await combineFrames(
+      files.map((f) => fitsBandInput(f, 0, W)),
+      W,
+      H,
+      { bandRows: 200, scaling: "MEAN" },
+    );
     for (const f of files) await f.close();
     const first = await readAll(paths[0]!);
     const m0 = meanStd(first).mean;
     const mm = meanStd(res.image.array).mean;
     const single = residualSigma(first, (i) => sig.flat[i]! * m0, bad) / m0;
     const master = residualSigma(res.image.array, (i) => sig.flat[i]! * mm, bad) / mm;
-    console.log("flat single/master/sqrt10", single / master / Math.sqrt(10), single);
     // single-frame noise of a 20000 e⁻ flat: 1/√20000 = 0.71% (read noise adds 0.05%)
     expect(Math.abs(single / Math.sqrt(1 / 20000) - 1)).toBeLessThan(0.03);
     expect(Math.abs(single / master / Math.sqrt(10) - 1)).toBeLessThan(0.05);

@@ -1,7 +1,7 @@
 // Acceptance of issue 6 on simulated full-size MegaCam raws: the simulator writes the real raw
 // format (checked against the real 1257365o header, fitsverify and astropy), the formatter reads
 // one CCD without touching the others, and ISR recovers the simulator's noiseless truth.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Camera, FitsFile, openByteSource } from "@skystack/afw";
@@ -18,7 +18,6 @@ import {
   writeMegacamMasters,
 } from "@skystack/obs-cfht";
 import { ARTEFACT } from "@skystack/sim";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { astropyDigest, fitsverify, HAVE_ASTROPY, HAVE_FITSVERIFY, sha256 } from "./helpers/tools.js";
 
@@ -29,35 +28,94 @@ const cam36 = megacamCamera(36);
 const camera = new Camera("MegaCam", [cam36.get(0), cam36.get(27)]);
 const RAW = join(dir, "2000001o.fits.fz");
 const P = (n: string) => join(dir, n);
-const visit = { expnum: 2000001, filter: "i.MP9702", exptime: 60, darktime: 61, mjdObs: 55503.25, ra: 214.88, dec: 52.66, airmass: 1.2 };
+const visit = {
+  expnum: 2000001,
+  filter: "i.MP9702",
+  exptime: 60,
+  darktime: 61,
+  mjdObs: 55503.25,
+  ra: 214.88,
+  dec: 52.66,
+  airmass: 1.2,
+};
 let truths: Map<number, MegacamCcdTruth>;
 const results = new Map<number, IsrResult>();
 
 beforeAll(async () => {
   truths = await simulateMegacamRaw(RAW, { camera, visit, seed: 7, keepTruth: [0, 27] });
-  await writeMegacamMasters({ camera, biasPath: P("bias.fits"), flatPath: P("flat.fits"), darkPath: P("dark.fits"), fringePath: P("fringe.fits"), maskPath: P("mask.fits") });
+  await writeMegacamMasters({
+    camera,
+    biasPath: P("bias.fits"),
+    flatPath: P("flat.fits"),
+    darkPath: P("dark.fits"),
+    fringePath: P("fringe.fits"),
+    maskPath: P("mask.fits"),
+  });
   for (const id of [0, 27]) {
     const raw = await readMegacamRaw(RAW, id);
-    const [bias, flat, dark, fringe] = await Promise.all(["bias", "flat", "dark", "fringe"].map((n) => readMegacamCalib(P(`${n}.fits`), id)));
+    const [bias, flat, dark, fringe] = await Promise.all(
+      ["bias", "flat", "dark", "fringe"].map((n) => readMegacamCalib(P(`${n}.fits`), id)),
+    );
     const defects = await readElixirDefects(P("mask.fits"), raw.detector);
-    results.set(id, runIsr(raw, { bias, flat, fringe, dark: { image: dark!, darkTime: 1 }, defects }, megacamIsrOptions(raw.filter ?? null, false)));
+    results.set(
+      id,
+      runIsr(
+        raw,
+        { bias: bias!, flat: flat!, fringe: fringe!, dark: { image: dark!, darkTime: 1 }, defects },
+        megacamIsrOptions(raw.filter ?? null, false),
+      ),
+    );
   }
 }, 300_000);
 
 describe("simulated raw MegaCam file format", () => {
-  const real = parseHeaderText(readFileSync(new URL("./data/real/cfht-megacam-headers/1257365o.fits.header", import.meta.url), "latin1"));
+  const real = parseHeaderText(
+    readFileSync(new URL("./data/real/cfht-megacam-headers/1257365o.fits.header", import.meta.url), "latin1"),
+  );
   it("extension headers: RICE_1, 2112x1 tiles, uint16 (BZERO 32768), section cards as the real raw", async () => {
     const f = await FitsFile.open(RAW);
     const hdus = await f.hdus();
     await f.close();
     expect(hdus.length).toBe(3);
-    for (const [k, id] of [[1, 0], [2, 27]] as const) {
+    for (const [k, id] of [
+      [1, 0],
+      [2, 27],
+    ] as const) {
       const h = hdus[k]!.header;
       expect(h.get("ZCMPTYPE")).toBe("RICE_1");
-      expect([h.get("ZNAXIS1"), h.get("ZNAXIS2"), h.get("ZTILE1"), h.get("ZTILE2"), h.get("ZBITPIX")]).toEqual([2112, 4644, 2112, 1, 16]);
+      expect([h.get("ZNAXIS1"), h.get("ZNAXIS2"), h.get("ZTILE1"), h.get("ZTILE2"), h.get("ZBITPIX")]).toEqual([
+        2112, 4644, 2112, 1, 16,
+      ]);
       expect(h.get("BZERO")).toBe(32768);
       const r = real[id + 1]!;
-      for (const key of ["EXTNAME", "AMPLIST", "CCDSIZE", "DETSEC", "DETSECA", "DETSECB", "DATASEC", "ASECA", "ASECB", "DSECA", "DSECB", "TSECA", "TSECB", "BSECA", "BSECB", "CSECA", "CSECB", "CCDNAME", "GAINA", "GAINB", "RDNOISEA", "RDNOISEB", "SATURATE", "MAXLINA", "MAXLINB", "BIASSEC"]) {
+      for (const key of [
+        "EXTNAME",
+        "AMPLIST",
+        "CCDSIZE",
+        "DETSEC",
+        "DETSECA",
+        "DETSECB",
+        "DATASEC",
+        "ASECA",
+        "ASECB",
+        "DSECA",
+        "DSECB",
+        "TSECA",
+        "TSECB",
+        "BSECA",
+        "BSECB",
+        "CSECA",
+        "CSECB",
+        "CCDNAME",
+        "GAINA",
+        "GAINB",
+        "RDNOISEA",
+        "RDNOISEB",
+        "SATURATE",
+        "MAXLINA",
+        "MAXLINB",
+        "BIASSEC",
+      ]) {
         expect([key, h.get(key)]).toEqual([key, r.get(key)]);
       }
     }
@@ -75,7 +133,16 @@ describe("simulated raw MegaCam file format", () => {
   it("reading ccd00 reads well under half the file (ccd27 is never decoded)", async () => {
     const src = await openByteSource(RAW);
     let bytes = 0;
-    const counting = { name: src.name, size: src.size, read: async (o: number, n: number) => { bytes += n; return src.read(o, n); }, close: () => src.close() };
+    const counting = {
+      name: src.name,
+      size: src.size,
+      compression: src.compression,
+      read: async (o: number, n: number) => {
+        bytes += n;
+        return src.read(o, n);
+      },
+      close: () => src.close(),
+    };
     const f = await FitsFile.fromSource(counting);
     const raw = await readMegacamRaw(f, 0);
     await f.close();

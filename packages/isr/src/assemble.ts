@@ -12,7 +12,10 @@ function copyAmps(src: Grid, dst: Grid, detector: Detector): void {
     const rb = amp.rawDataBBox;
     const b = amp.bbox;
     if (rb.min.x < src.x0 || rb.min.y < src.y0 || rb.max.x >= src.x0 + src.width || rb.max.y >= src.y0 + src.height) {
-      throw new IsrError("SIZE_MISMATCH", `amplifier ${amp.name} raw data box ${rb} is outside the raw frame ${src.width}x${src.height}`);
+      throw new IsrError(
+        "SIZE_MISMATCH",
+        `amplifier ${amp.name} raw data box ${rb} is outside the raw frame ${src.width}x${src.height}`,
+      );
     }
     const w = b.width;
     const h = b.height;
@@ -48,11 +51,22 @@ export function assembleMask(raw: Mask, detector: Detector): Mask {
  * and assembled when it has the raw frame's size (e.g. an Elixir master in raw geometry).
  * @param what names the calibration in errors.
  */
-export function toDetectorFrame(img: Image<PixelArray>, detector: Detector, rawWidth: number, rawHeight: number, what: string): Image<Float32Array> {
+export function toDetectorFrame(
+  img: Image<PixelArray>,
+  detector: Detector,
+  rawWidth: number,
+  rawHeight: number,
+  what: string,
+): Image<Float32Array> {
   if (img.width === detector.bbox.width && img.height === detector.bbox.height) {
     const f = img.dtype === "float32" ? (img as Image<Float32Array>) : img.convertTo("float32");
-    return f.x0 === detector.bbox.min.x && f.y0 === detector.bbox.min.y ? f : new Image(f.toContiguous().array, f.width, f.height, { xy0: detector.bbox.min });
+    return f.x0 === detector.bbox.min.x && f.y0 === detector.bbox.min.y
+      ? f
+      : new Image(f.toContiguous().array, f.width, f.height, { xy0: detector.bbox.min });
   }
   if (img.width === rawWidth && img.height === rawHeight) return assembleImage(img, detector);
-  throw new IsrError("SIZE_MISMATCH", `${what} is ${img.width}x${img.height}; expected the detector ${detector.bbox.width}x${detector.bbox.height} or the raw frame ${rawWidth}x${rawHeight}`);
+  throw new IsrError(
+    "SIZE_MISMATCH",
+    `${what} is ${img.width}x${img.height}; expected the detector ${detector.bbox.width}x${detector.bbox.height} or the raw frame ${rawWidth}x${rawHeight}`,
+  );
 }

@@ -4,7 +4,7 @@
  * MEDIAN, after per-input scaling, streaming in bands of rows so memory stays at
  * N × width × bandRows pixels whatever the image height.
  */
-import { FitsFile, Image } from "@skystack/afw";
+import { type FitsFile, Image } from "@skystack/afw";
 import { IsrError } from "./errors.js";
 import { IQR_TO_SIGMA, quantileSorted } from "./stats.js";
 
@@ -110,7 +110,12 @@ export function imageBandInput(img: Image<Float32Array>, name: string, scale = 1
 }
 
 /** Combines `inputs` (all `width` × `height`) into a master (see module doc). */
-export async function combineFrames(inputs: readonly CombineInput[], width: number, height: number, options: CombineOptions = {}): Promise<CombineResult> {
+export async function combineFrames(
+  inputs: readonly CombineInput[],
+  width: number,
+  height: number,
+  options: CombineOptions = {},
+): Promise<CombineResult> {
   const N = inputs.length;
   if (N === 0) throw new IsrError("NO_DATA", "combineFrames needs at least one input");
   const method = options.method ?? "MEANCLIP";
@@ -161,7 +166,11 @@ export async function combineFrames(inputs: readonly CombineInput[], width: numb
     const rows = Math.min(band, height - y0);
     const bands = await Promise.all(inputs.map((i) => i.readBand(y0, rows)));
     for (let k = 0; k < N; k++) {
-      if (bands[k]!.length < rows * width) throw new IsrError("NO_DATA", `${inputs[k]!.name}: band at row ${y0} has ${bands[k]!.length} pixels, expected ${rows * width}`);
+      if (bands[k]!.length < rows * width)
+        throw new IsrError(
+          "NO_DATA",
+          `${inputs[k]!.name}: band at row ${y0} has ${bands[k]!.length} pixels, expected ${rows * width}`,
+        );
     }
     const o = out.array;
     const u = used.array;
@@ -171,7 +180,7 @@ export async function combineFrames(inputs: readonly CombineInput[], width: numb
       let m = 0;
       for (let k = 0; k < N; k++) {
         const v = bands[k]![p]! * inv[k]!;
-        if (v === v) {
+        if (!Number.isNaN(v)) {
           vals[m] = v;
           idx[m] = k;
           m++;
@@ -244,7 +253,14 @@ export async function combineFrames(inputs: readonly CombineInput[], width: numb
  * LOCAL σ map of a band: per pixel the IQR of its (scaled) values, then per block of columns the
  * median IQR divided by the median IQR of N normals.
  */
-function localSigma(bands: Float32Array[], inv: number[], rows: number, width: number, blockCols: number, out: Float32Array): void {
+function localSigma(
+  bands: Float32Array[],
+  inv: number[],
+  rows: number,
+  width: number,
+  blockCols: number,
+  out: Float32Array,
+): void {
   const N = bands.length;
   const iqr = new Float32Array(rows * width);
   const v = new Float64Array(N);
@@ -252,7 +268,7 @@ function localSigma(bands: Float32Array[], inv: number[], rows: number, width: n
     let m = 0;
     for (let k = 0; k < N; k++) {
       const x = bands[k]![p]! * inv[k]!;
-      if (x === x) v[m++] = x;
+      if (!Number.isNaN(x)) v[m++] = x;
     }
     if (m < 4) {
       iqr[p] = Number.NaN;
@@ -266,10 +282,11 @@ function localSigma(bands: Float32Array[], inv: number[], rows: number, width: n
   for (let x0 = 0; x0 < width; x0 += blockCols) {
     const x1 = Math.min(width, x0 + blockCols);
     let k = 0;
-    for (let y = 0; y < rows; y++) for (let x = x0; x < x1; x++) {
-      const q = iqr[y * width + x]!;
-      if (q === q) tmp[k++] = q;
-    }
+    for (let y = 0; y < rows; y++)
+      for (let x = x0; x < x1; x++) {
+        const q = iqr[y * width + x]!;
+        if (!Number.isNaN(q)) tmp[k++] = q;
+      }
     const med = k ? quantileSorted(tmp.subarray(0, k).sort(), k, 0.5) : Number.NaN;
     const sigma = med / norm;
     for (let y = 0; y < rows; y++) out.fill(sigma, y * width + x0, y * width + x1);

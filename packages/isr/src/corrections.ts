@@ -14,7 +14,10 @@ function checkSize(a: { width: number; height: number }, b: { width: number; hei
 
 /** Visits every pixel index of `bbox` (PARENT) in an image's array. */
 function forBox(img: { x0: number; y0: number; stride: number }, bbox: Box2I, fn: (rowOffset: number, w: number) => void): void {
-  for (let y = bbox.min.y; y <= bbox.max.y; y++) fn((y - img.y0) * img.stride + (bbox.min.x - img.x0), bbox.width);
+  const y1 = bbox.max.y;
+  const x0 = bbox.min.x - img.x0;
+  const w = bbox.width;
+  for (let y = bbox.min.y; y <= y1; y++) fn((y - img.y0) * img.stride + x0, w);
 }
 
 /** image −= bias (bias in the exposure's units, same size). Variance unchanged (ip_isr). */
@@ -50,10 +53,14 @@ export function divideFlat(mi: MaskedImage<Float32Array>, flat: Image<Float32Arr
   if (s === undefined) {
     let sum = 0;
     let n = 0;
-    for (let y = 0; y < flat.height; y++) for (let x = 0, o = y * fs; x < flat.width; x++) {
-      const v = f[o + x]!;
-      if (v > 0 && Number.isFinite(v)) { sum += v; n++; }
-    }
+    for (let y = 0; y < flat.height; y++)
+      for (let x = 0, o = y * fs, fw = flat.width; x < fw; x++) {
+        const v = f[o + x]!;
+        if (v > 0 && Number.isFinite(v)) {
+          sum += v;
+          n++;
+        }
+      }
     if (n === 0) throw new IsrError("BAD_CALIB", "flat has no positive pixel");
     s = sum / n;
   }
@@ -66,7 +73,7 @@ export function divideFlat(mi: MaskedImage<Float32Array>, flat: Image<Float32Arr
     const io = y * is;
     const vo = y * vs;
     const fo = y * fs;
-    for (let x = 0; x < mi.width; x++) {
+    for (let x = 0, W = mi.width; x < W; x++) {
       const g = f[fo + x]! * inv;
       if (g > 0) {
         im[io + x] = im[io + x]! / g;
@@ -106,9 +113,9 @@ export function setVarianceElectrons(mi: MaskedImage<Float32Array>, detector: De
       const vo = (y - vr.y0) * vr.stride + (amp.bbox.min.x - vr.x0);
       const a = im.array;
       const v = vr.array;
-      for (let x = 0; x < amp.bbox.width; x++) {
+      for (let x = 0, W = amp.bbox.width; x < W; x++) {
         const s = a[io + x]!;
-        v[vo + x] = (s > 0 ? s : 0) + rn2;
+        v[vo + x] = Math.max(s, 0) + rn2;
       }
     }
   }
@@ -143,9 +150,9 @@ export function linearizeLookupTable(image: Image<Float32Array>, bbox: Box2I, ta
   forBox(image, bbox, (o, w) => {
     for (let i = o, e = o + w; i < e; i++) {
       const x = a[i]!;
-      if (x !== x) continue;
+      if (Number.isNaN(x)) continue;
       let k = Math.floor(x) + offset;
-      k = k < 0 ? 0 : k > last ? last : k;
+      k = k < 0 ? 0 : Math.min(k, last);
       a[i] = x + (table[k] as number);
     }
   });
@@ -198,7 +205,7 @@ export function maskNans(image: Image<Float32Array>, mask: Mask, bits: number): 
   for (let y = 0; y < image.height; y++) {
     const io = y * image.stride;
     const mo = y * mask.stride;
-    for (let x = 0; x < image.width; x++) {
+    for (let x = 0, W = image.width; x < W; x++) {
       if (!Number.isFinite(image.array[io + x]!)) {
         mask.array[mo + x]! |= bits;
         n++;

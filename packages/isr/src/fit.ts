@@ -43,7 +43,11 @@ export function polyFitEval(x: ArrayLike<number>, y: ArrayLike<number>, order: n
   const m = order + 1;
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < x.length; i++) if (Number.isFinite(y[i]!)) { lo = Math.min(lo, x[i]!); hi = Math.max(hi, x[i]!); }
+  for (let i = 0; i < x.length; i++)
+    if (Number.isFinite(y[i]!)) {
+      lo = Math.min(lo, x[i]!);
+      hi = Math.max(hi, x[i]!);
+    }
   const span = hi > lo ? hi - lo : 1;
   const A = new Float64Array(m * m);
   const b = new Float64Array(m);
@@ -98,7 +102,8 @@ export function naturalSplineEval(xs: ArrayLike<number>, ys: ArrayLike<number>, 
     if (i <= xs[0]! || i >= xs[n - 1]!) {
       const j = i <= xs[0]! ? 0 : n - 2;
       const h = xs[j + 1]! - xs[j]!;
-      const slope = (ys[j + 1]! - ys[j]!) / h + (i <= xs[0]! ? -h * (2 * m[j]! + m[j + 1]!) / 6 : h * (m[j]! + 2 * m[j + 1]!) / 6);
+      const slope =
+        (ys[j + 1]! - ys[j]!) / h + (i <= xs[0]! ? (-h * (2 * m[j]! + m[j + 1]!)) / 6 : (h * (m[j]! + 2 * m[j + 1]!)) / 6);
       const x0 = i <= xs[0]! ? xs[0]! : xs[n - 1]!;
       const y0 = i <= xs[0]! ? ys[0]! : ys[n - 1]!;
       out[i] = y0 + slope * (i - x0);

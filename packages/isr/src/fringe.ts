@@ -37,9 +37,17 @@ export interface FringeFit {
 }
 
 /** Fits the fringe amplitude (see module doc). */
-export function fitFringe(image: Image<Float32Array>, fringe: Image<Float32Array>, mask: Mask | null, options: FringeOptions = {}): FringeFit {
+export function fitFringe(
+  image: Image<Float32Array>,
+  fringe: Image<Float32Array>,
+  mask: Mask | null,
+  options: FringeOptions = {},
+): FringeFit {
   if (image.width !== fringe.width || image.height !== fringe.height) {
-    throw new IsrError("SIZE_MISMATCH", `fringe is ${fringe.width}x${fringe.height}, the exposure ${image.width}x${image.height}`);
+    throw new IsrError(
+      "SIZE_MISMATCH",
+      `fringe is ${fringe.width}x${fringe.height}, the exposure ${image.width}x${image.height}`,
+    );
   }
   const num = options.num ?? 30000;
   const r = options.small ?? 3;
@@ -72,7 +80,7 @@ export function fitFringe(image: Image<Float32Array>, fringe: Image<Float32Array
         if (mask && mask.array[y * mask.stride + x]! & bad) continue;
         const v = image.array[y * image.stride + x]!;
         const f = fringe.array[y * fringe.stride + x]!;
-        if (v !== v || f !== f) continue;
+        if (Number.isNaN(v) || Number.isNaN(f)) continue;
         bi[m] = v;
         bf[m] = f;
         m++;

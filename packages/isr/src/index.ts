@@ -4,7 +4,15 @@
  * variance), `runIsr` composing them in ip_isr's order, and master-calibration combination.
  */
 export { assembleImage, assembleMask, toDetectorFrame } from "./assemble.js";
-export { type CombineInput, type CombineOptions, type CombineResult, combineFrames, fitsBandInput, imageBandInput, medianIqrOfNormals } from "./combine.js";
+export {
+  type CombineInput,
+  type CombineOptions,
+  type CombineResult,
+  combineFrames,
+  fitsBandInput,
+  imageBandInput,
+  medianIqrOfNormals,
+} from "./combine.js";
 export {
   applyGains,
   crosstalkCorrect,
@@ -31,5 +39,5 @@ export {
   overscanCorrectAmplifier,
 } from "./overscan.js";
 export { type IsrCalibs, type IsrOptions, type IsrResult, type RawCcd, runIsr } from "./runIsr.js";
-export { growBox, maskThreshold, widenSaturationTrails } from "./saturation.js";
+export { flagRawPositions, growBox, maskThreshold, thresholdPositions, widenSaturationTrails } from "./saturation.js";
 export { clippedMean, IQR_TO_SIGMA, meanStd, medianInPlace, quantileSorted } from "./stats.js";

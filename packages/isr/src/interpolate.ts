@@ -20,7 +20,12 @@ export interface InterpolateOptions {
  * Interpolates over pixels with any of `badBits`, in place; ORs `intrpBits` into them.
  * @returns the number of pixels interpolated.
  */
-export function interpolateOverMask(mi: MaskedImage<Float32Array>, badBits: number, intrpBits: number, options: InterpolateOptions = {}): number {
+export function interpolateOverMask(
+  mi: MaskedImage<Float32Array>,
+  badBits: number,
+  intrpBits: number,
+  options: InterpolateOptions = {},
+): number {
   const nGood = options.nGood ?? 2;
   const { width, height } = mi;
   const img = mi.image.array;
@@ -38,7 +43,7 @@ export function interpolateOverMask(mi: MaskedImage<Float32Array>, badBits: numb
       const y = Math.floor(p / width);
       const x = p - y * width;
       const v = img[y * is + x]!;
-      if (!(msk[y * ms + x]! & badBits) && v === v) sample[k++] = v;
+      if (!(msk[y * ms + x]! & badBits) && !Number.isNaN(v)) sample[k++] = v;
     }
     fallback = k ? medianInPlace(sample, k) : 0;
   }
@@ -97,7 +102,7 @@ export function interpolateOverMask(mi: MaskedImage<Float32Array>, badBits: numb
           vv = Number.NaN;
         }
         img[io + k] = v;
-        if (vv === vv) vr[vo + k] = vv;
+        if (!Number.isNaN(vv)) vr[vo + k] = vv;
         msk[mo + k]! |= intrpBits;
         count++;
       }

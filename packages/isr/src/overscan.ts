@@ -60,7 +60,7 @@ export function collapseOverscanRows(
     let k = 0;
     for (let c = 0; c < cols; c++) {
       const v = block[r * cols + c]!;
-      if (v === v) tmp[k++] = v;
+      if (!Number.isNaN(v)) tmp[k++] = v;
     }
     if (k === 0) {
       med[r] = Number.NaN;
@@ -114,25 +114,36 @@ function fillGaps(v: Float64Array): void {
  * Fits the overscan model of a block of overscan pixels (rows × cols, row-major).
  * @param what names the amplifier in errors.
  */
-export function fitOverscan(block: Float32Array, rows: number, cols: number, options: OverscanOptions = {}, what = "amplifier"): OverscanResult {
+export function fitOverscan(
+  block: Float32Array,
+  rows: number,
+  cols: number,
+  options: OverscanOptions = {},
+  what = "amplifier",
+): OverscanResult {
   const fitType = options.fitType ?? "MEDIAN";
   const order = options.order ?? 1;
   const nSigma = options.numSigmaClip ?? 3;
   if (!(nSigma > 0)) throw new IsrError("BAD_OPTION", `overscan.numSigmaClip must be > 0 (got ${nSigma})`);
-  if (!Number.isInteger(order) || order < 0) throw new IsrError("BAD_OPTION", `overscan.order must be an integer >= 0 (got ${order})`);
+  if (!Number.isInteger(order) || order < 0)
+    throw new IsrError("BAD_OPTION", `overscan.order must be an integer >= 0 (got ${order})`);
   const col = collapseOverscanRows(block, rows, cols, nSigma);
   let model: Float64Array;
   if (fitType === "MEAN" || fitType === "MEDIAN") {
     const vals = new Float32Array(rows * cols);
     let k = 0;
-    for (let i = 0; i < rows * cols; i++) if (block[i] === block[i]) vals[k++] = block[i]!;
+    for (let i = 0; i < rows * cols; i++) if (!Number.isNaN(block[i]!)) vals[k++] = block[i]!;
     if (k === 0) throw new IsrError("NO_DATA", `${what}: the overscan has no finite pixel`);
     let level: number;
     if (fitType === "MEDIAN") level = medianInPlace(vals, k);
     else {
       let s = 0;
       let n = 0;
-      for (let r = 0; r < rows; r++) if (Number.isFinite(col.mean[r]!)) { s += col.mean[r]!; n++; }
+      for (let r = 0; r < rows; r++)
+        if (Number.isFinite(col.mean[r]!)) {
+          s += col.mean[r]!;
+          n++;
+        }
       level = s / n;
     }
     model = new Float64Array(rows).fill(level);
@@ -144,7 +155,8 @@ export function fitOverscan(block: Float32Array, rows: number, cols: number, opt
     for (let i = 0; i < rows; i++) x[i] = i;
     model = polyFitEval(x, col.mean, order, rows);
   } else if (fitType === "NATURAL_SPLINE") {
-    if (order < 2) throw new IsrError("BAD_OPTION", `overscan.order (number of spline bins) must be >= 2 for NATURAL_SPLINE (got ${order})`);
+    if (order < 2)
+      throw new IsrError("BAD_OPTION", `overscan.order (number of spline bins) must be >= 2 for NATURAL_SPLINE (got ${order})`);
     const xs: number[] = [];
     const ys: number[] = [];
     for (let b = 0; b < order; b++) {
@@ -153,23 +165,44 @@ export function fitOverscan(block: Float32Array, rows: number, cols: number, opt
       let s = 0;
       let sx = 0;
       let n = 0;
-      for (let r = r0; r < r1; r++) if (Number.isFinite(col.mean[r]!)) { s += col.mean[r]!; sx += r; n++; }
-      if (n > 0) { xs.push(sx / n); ys.push(s / n); }
+      for (let r = r0; r < r1; r++)
+        if (Number.isFinite(col.mean[r]!)) {
+          s += col.mean[r]!;
+          sx += r;
+          n++;
+        }
+      if (n > 0) {
+        xs.push(sx / n);
+        ys.push(s / n);
+      }
     }
-    if (xs.length < 2) throw new IsrError("NO_DATA", `${what}: NATURAL_SPLINE overscan has ${xs.length} non-empty bins (needs >= 2)`);
+    if (xs.length < 2)
+      throw new IsrError("NO_DATA", `${what}: NATURAL_SPLINE overscan has ${xs.length} non-empty bins (needs >= 2)`);
     model = naturalSplineEval(xs, ys, rows);
   } else {
-    throw new IsrError("BAD_OPTION", `overscan.fitType ${JSON.stringify(fitType)} is not one of MEAN, MEDIAN, MEDIAN_PER_ROW, POLY, CHEB, NATURAL_SPLINE`);
+    throw new IsrError(
+      "BAD_OPTION",
+      `overscan.fitType ${JSON.stringify(fitType)} is not one of MEAN, MEDIAN, MEDIAN_PER_ROW, POLY, CHEB, NATURAL_SPLINE`,
+    );
   }
   let s = 0;
   let s2 = 0;
   let n = 0;
   for (let r = 0; r < rows; r++) {
     const d = col.mean[r]! - model[r]!;
-    if (Number.isFinite(d)) { s += d; s2 += d * d; n++; }
+    if (Number.isFinite(d)) {
+      s += d;
+      s2 += d * d;
+      n++;
+    }
   }
   const m = s / n;
-  return { model, level: medianInPlace(model.slice()), residualStdev: n > 1 ? Math.sqrt(Math.max(0, (s2 - n * m * m) / (n - 1))) : 0, nRejected: col.nRejected };
+  return {
+    model,
+    level: medianInPlace(model.slice()),
+    residualStdev: n > 1 ? Math.sqrt(Math.max(0, (s2 - n * m * m) / (n - 1))) : 0,
+    nRejected: col.nRejected,
+  };
 }
 
 /**
@@ -178,7 +211,11 @@ export function fitOverscan(block: Float32Array, rows: number, cols: number, opt
  * (data and overscan).
  * @param raw the raw frame (PARENT coordinates = raw pixel coordinates).
  */
-export function overscanCorrectAmplifier(raw: Image<Float32Array>, amp: Amplifier, options: OverscanOptions = {}): OverscanResult {
+export function overscanCorrectAmplifier(
+  raw: Image<Float32Array>,
+  amp: Amplifier,
+  options: OverscanOptions = {},
+): OverscanResult {
   const os = amp.rawHorizontalOverscanBBox;
   if (os.isEmpty()) throw new IsrError("BAD_CALIB", `amplifier ${amp.name} has no serial overscan box`);
   const lead = options.leadingColumnsToSkip ?? 0;
@@ -187,7 +224,11 @@ export function overscanCorrectAmplifier(raw: Image<Float32Array>, amp: Amplifie
   const dataLeft = amp.rawDataBBox.min.x < os.min.x;
   const x0 = os.min.x + (dataLeft ? lead : trail);
   const x1 = os.max.x - (dataLeft ? trail : lead);
-  if (x1 < x0) throw new IsrError("BAD_OPTION", `overscan leading/trailing columns to skip (${lead}+${trail}) leave no column of amplifier ${amp.name}`);
+  if (x1 < x0)
+    throw new IsrError(
+      "BAD_OPTION",
+      `overscan leading/trailing columns to skip (${lead}+${trail}) leave no column of amplifier ${amp.name}`,
+    );
   const y0 = amp.rawDataBBox.min.y;
   const rows = amp.rawDataBBox.height;
   const cols = x1 - x0 + 1;

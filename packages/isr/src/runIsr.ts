@@ -21,7 +21,7 @@ import {
   type PropertyList,
   type VisitInfo,
 } from "@skystack/afw";
-import { assembleImage, assembleMask, toDetectorFrame } from "./assemble.js";
+import { assembleImage, toDetectorFrame } from "./assemble.js";
 import {
   applyGains,
   crosstalkCorrect,
@@ -39,7 +39,7 @@ import { IsrError } from "./errors.js";
 import { type FringeFit, type FringeOptions, fitFringe, subtractFringe } from "./fringe.js";
 import { interpolateOverMask } from "./interpolate.js";
 import { type OverscanOptions, type OverscanResult, overscanCorrectAmplifier } from "./overscan.js";
-import { maskThreshold, widenSaturationTrails } from "./saturation.js";
+import { flagRawPositions, thresholdPositions, widenSaturationTrails } from "./saturation.js";
 
 /** One raw CCD as a formatter returns it. */
 export interface RawCcd {
@@ -75,6 +75,8 @@ export interface IsrCalibs {
 
 /** ISR switches and parameters (ip_isr IsrTaskConfig names and defaults where they apply). */
 export interface IsrOptions {
+  /** Work in the caller's float32 raw image instead of a copy (saves a copy; the raw is overwritten). */
+  readonly mutateRaw?: boolean;
   /** Flag SAT where raw ≥ saturation (default true). */
   readonly doSaturation?: boolean;
   /** Saturation level override, ADU (default: each amplifier's). */
@@ -129,45 +131,70 @@ export interface IsrResult {
   readonly fringe: FringeFit | null;
   /** Pixels flagged per plane. */
   readonly counts: { readonly sat: number; readonly bad: number; readonly intrp: number; readonly nan: number };
+  /** Wall time of each step, ms. */
+  readonly timings: Readonly<Record<string, number>>;
 }
 
 /** Runs ISR on one raw CCD (see the module doc for the order). */
 export function runIsr(raw: RawCcd, calibs: IsrCalibs = {}, options: IsrOptions = {}): IsrResult {
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (name: string): void => {
+    const t = performance.now();
+    timings[name] = (timings[name] ?? 0) + (t - t0);
+    t0 = t;
+  };
   const det = raw.detector;
-  const rawImg = raw.image.dtype === "float32" ? raw.image.clone() : (raw.image as Image).convertTo("float32");
+  const rawImg =
+    raw.image.dtype === "float32"
+      ? options.mutateRaw
+        ? raw.image
+        : raw.image.clone()
+      : (raw.image as Image).convertTo("float32");
   const rawW = rawImg.width;
   const rawH = rawImg.height;
-  const rawMask = Mask.fromBBox(rawImg.bbox);
-  const SAT = rawMask.getPlaneBitMask("SAT");
-  const BAD = rawMask.getPlaneBitMask("BAD");
-  const SUSPECT = rawMask.getPlaneBitMask("SUSPECT");
-  const INTRP = rawMask.getPlaneBitMask("INTRP");
-  const EDGE = rawMask.getPlaneBitMask("EDGE");
+  const mask = Mask.fromBBox(det.bbox);
+  const SAT = mask.getPlaneBitMask("SAT");
+  const BAD = mask.getPlaneBitMask("BAD");
+  const SUSPECT = mask.getPlaneBitMask("SUSPECT");
+  const INTRP = mask.getPlaneBitMask("INTRP");
+  const EDGE = mask.getPlaneBitMask("EDGE");
   let nSat = 0;
-  // 1-2. saturation / suspect on raw counts, per amp data box
+  // 1-2. saturation / suspect on raw counts, per amp data box (flagged in the assembled mask)
   for (const amp of det.amplifiers) {
     if (options.doSaturation ?? true) {
       const level = options.saturation ?? amp.saturation;
-      if (Number.isFinite(level)) nSat += maskThreshold(rawImg, rawMask, level, SAT, options.growSaturationFootprintSize ?? 1, amp.rawDataBBox);
+      if (Number.isFinite(level)) {
+        const pos = thresholdPositions(rawImg, level, amp.rawDataBBox);
+        nSat += pos.length / 2;
+        flagRawPositions(mask, amp, pos, SAT, options.growSaturationFootprintSize ?? 1);
+      }
     }
-    if ((options.doSuspect ?? false) && Number.isFinite(amp.suspectLevel)) maskThreshold(rawImg, rawMask, amp.suspectLevel, SUSPECT, 0, amp.rawDataBBox);
+    if ((options.doSuspect ?? false) && Number.isFinite(amp.suspectLevel)) {
+      flagRawPositions(mask, amp, thresholdPositions(rawImg, amp.suspectLevel, amp.rawDataBBox), SUSPECT, 0);
+    }
   }
+  lap("saturation");
   const overscan: Record<string, OverscanResult> = {};
-  if (options.doOverscan ?? true) for (const amp of det.amplifiers) overscan[amp.name] = overscanCorrectAmplifier(rawImg, amp, options.overscan);
+  if (options.doOverscan ?? true)
+    for (const amp of det.amplifiers) overscan[amp.name] = overscanCorrectAmplifier(rawImg, amp, options.overscan);
+  lap("overscan");
   // 4. assembly
   const image = assembleImage(rawImg, det);
-  const mask = assembleMask(rawMask, det);
   const variance = Image.fromBBox(det.bbox, "float32");
   const mi = new MaskedImage(image, mask, variance);
   const calib = (img: Image<Float32Array>, what: string) => toDetectorFrame(img, det, rawW, rawH, what);
+  lap("assembly");
   if ((options.doCrosstalk ?? true) && calibs.crosstalk) crosstalkCorrect(image, det, calibs.crosstalk);
   if ((options.doBias ?? true) && calibs.bias) subtractBias(image, calib(calibs.bias, "bias"));
+  lap("crosstalk+bias");
   if (options.doLinearize ?? true) {
     for (const amp of det.amplifiers) {
       if (amp.linearityType === "POLYNOMIAL") linearizePolynomial(image, amp.bbox, amp.linearityCoeffs);
       else if (amp.linearityType === "LOOKUP") {
         const t = calibs.linearityTables?.[amp.name];
-        if (!t) throw new IsrError("BAD_CALIB", `amplifier ${amp.name} of ${det.name} has LOOKUP linearity but no table was given`);
+        if (!t)
+          throw new IsrError("BAD_CALIB", `amplifier ${amp.name} of ${det.name} has LOOKUP linearity but no table was given`);
         linearizeLookupTable(image, amp.bbox, t, amp.linearityCoeffs[0] ?? 0);
       }
     }
@@ -187,11 +214,13 @@ export function runIsr(raw: RawCcd, calibs: IsrCalibs = {}, options: IsrOptions 
       }
     }
   }
+  lap("linearity+gain+variance");
   let nBad = 0;
   if ((options.doDefect ?? true) && calibs.defects) nBad += maskDefects(mask, calibs.defects, BAD);
   const nNan = (options.doNanMasking ?? true) ? maskNans(image, mask, BAD) : 0;
   maskEdges(mask, options.edgeMaskWidth ?? 0, EDGE);
   if (options.doWidenSaturationTrails ?? true) widenSaturationTrails(mask, SAT);
+  lap("defects+nan+edge+widen");
   if ((options.doDark ?? true) && calibs.dark) {
     const dt = raw.visitInfo?.darkTime ?? Number.NaN;
     subtractDark(image, calib(calibs.dark.image, "dark"), dt, calibs.dark.darkTime);
@@ -200,17 +229,20 @@ export function runIsr(raw: RawCcd, calibs: IsrCalibs = {}, options: IsrOptions 
     divideFlat(mi, calib(calibs.flat, "flat"));
     maskNans(image, mask, BAD);
   }
+  lap("dark+flat");
   let fringe: FringeFit | null = null;
   if ((options.doFringe ?? true) && calibs.fringe) {
     const f = calib(calibs.fringe, "fringe");
     fringe = fitFringe(image, f, mask, { badBits: SAT | BAD, ...options.fringe });
     subtractFringe(image, f, fringe.amplitude);
   }
+  lap("fringe");
   let nIntrp = 0;
   if (options.doInterpolate ?? true) {
     const bits = mask.getPlaneBitMask(options.maskListToInterpolate ?? ["SAT", "BAD"]);
     nIntrp = interpolateOverMask(mi, bits, INTRP);
   }
+  lap("interpolate");
   const metadata: PropertyList = raw.metadata ? raw.metadata.clone() : new OrderedPropertyList();
   for (const [name, r] of Object.entries(overscan)) {
     metadata.set(`LSST ISR OVERSCAN LEVEL ${name}`, r.level, `overscan model median, ADU`);
@@ -222,5 +254,5 @@ export function runIsr(raw: RawCcd, calibs: IsrCalibs = {}, options: IsrOptions 
     mi,
     new ExposureInfo({ visitInfo: raw.visitInfo ?? null, filter: raw.filter ?? null, detector: det, metadata }),
   );
-  return { exposure, overscan, fringe, counts: { sat: nSat, bad: nBad, intrp: nIntrp, nan: nNan } };
+  return { exposure, overscan, fringe, counts: { sat: nSat, bad: nBad, intrp: nIntrp, nan: nNan }, timings };
 }

@@ -25,7 +25,12 @@ export const IQR_TO_SIGMA = 0.741301109252802;
  * at median ± nSigma·0.7413·IQR, then `nIter` passes of mean ± nSigma·σ.
  * @returns mean, σ (sample) and the number kept.
  */
-export function clippedMean(a: Float64Array | Float32Array, n: number, nSigma = 3, nIter = 3): { mean: number; stdev: number; n: number } {
+export function clippedMean(
+  a: Float64Array | Float32Array,
+  n: number,
+  nSigma = 3,
+  nIter = 3,
+): { mean: number; stdev: number; n: number } {
   if (n === 0) return { mean: Number.NaN, stdev: Number.NaN, n: 0 };
   const s = a.subarray(0, n).sort();
   let center = quantileSorted(s, n, 0.5);

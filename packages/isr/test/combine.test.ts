@@ -22,7 +22,9 @@ describe("combineFrames", () => {
   it("MEANCLIP of 10 frames: noise down by √10 within 5%; a planted outlier frame is clipped", async () => {
     const frames = Array.from({ length: 10 }, (_, k) => frame(100 + k, 1000, 5, pattern));
     const bad = frame(999, 1000, 5, pattern).add(500);
-    const r = await combineFrames([...frames.map((f, k) => imageBandInput(f, `f${k}`)), imageBandInput(bad, "outlier")], W, H, { bandRows: 37 });
+    const r = await combineFrames([...frames.map((f, k) => imageBandInput(f, `f${k}`)), imageBandInput(bad, "outlier")], W, H, {
+      bandRows: 37,
+    });
     const resid = Float32Array.from(r.image.array, (v, i) => v - 1000 - pattern[i]!);
     const { mean, stdev } = meanStd(resid);
     // 10 good frames (the outlier rejected everywhere): σ/√10, plus the 3σ-clipping loss (~1.3%)
@@ -31,8 +33,26 @@ describe("combineFrames", () => {
     expect(r.rejectedPerInput[10]).toBe(W * H);
     expect(Math.max(...r.rejectedPerInput.slice(0, 10))).toBeLessThan(0.01 * W * H);
     // the plain MEAN is pulled by the outlier: 500/11
-    const m = await combineFrames([...frames.map((f, k) => imageBandInput(f, `f${k}`)), imageBandInput(bad, "outlier")], W, H, { method: "MEAN" });
+    const m = await combineFrames([...frames.map((f, k) => imageBandInput(f, `f${k}`)), imageBandInput(bad, "outlier")], W, H, {
+      method: "MEAN",
+    });
     expect(meanStd(Float32Array.from(m.image.array, (v, i) => v - 1000 - pattern[i]!)).mean).toBeCloseTo(500 / 11, 0);
+  });
+  it("LOCAL σ (default) loses less than PIXEL σ when clipping 10 frames", async () => {
+    const frames = Array.from({ length: 10 }, (_, k) => frame(300 + k, 1000, 5, pattern));
+    const sd = async (sigmaEstimate: "LOCAL" | "PIXEL") => {
+      const r = await combineFrames(
+        frames.map((f, k) => imageBandInput(f, `f${k}`)),
+        W,
+        H,
+        { sigmaEstimate },
+      );
+      return meanStd(Float32Array.from(r.image.array, (v, i) => v - 1000 - pattern[i]!)).stdev / (5 / Math.sqrt(10));
+    };
+    const local = await sd("LOCAL");
+    const pixel = await sd("PIXEL");
+    expect(local).toBeLessThan(1.03);
+    expect(pixel).toBeGreaterThan(local);
   });
   it("streams FITS files band by band and scales flats by their own level", async () => {
     const paths: string[] = [];
@@ -46,7 +66,12 @@ describe("combineFrames", () => {
       paths.push(p);
     }
     const files = await Promise.all(paths.map((p) => FitsFile.open(p)));
-    const r = await combineFrames(files.map((f) => fitsBandInput(f, 0, W)), W, H, { scaling: "MEAN", bandRows: 64 });
+    const r = await combineFrames(
+      files.map((f) => fitsBandInput(f, 0, W)),
+      W,
+      H,
+      { scaling: "MEAN", bandRows: 64 },
+    );
     for (const f of files) await f.close();
     for (const i of [0, 777, W * H - 1]) expect(r.image.array[i]! / (1 + 0.01 * Math.sin(i / 50))).toBeCloseTo(1, 3);
     expect(r.scales[4]! / r.scales[0]!).toBeCloseTo(9000 / 5000, 6);

@@ -2,9 +2,15 @@ import { Amplifier, Box2I, Detector } from "@skystack/afw";
 
 /** Standard normal deviates from a seeded LCG + Box-Muller (independent of @skystack/sim). */
 export function gaussian(seed: number): () => number {
-  let s = seed >>> 0 || 1;
+  // xorshift32 from a hashed seed (nearby seeds give unrelated streams)
+  let s = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35) >>> 0 || 1;
   const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return (s + 0.5) / 4294967296;
   };
   return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());

@@ -66,7 +66,7 @@ describe("fits used by overscan", () => {
     const xs = [10, 30, 50, 70];
     const ys = [1, 4, 2, 5];
     const sp = naturalSplineEval(xs, ys, 100);
-    xs.forEach((xk, k) => expect(sp[xk]).toBeCloseTo(ys[k]!, 10));
+    for (const [k, xk] of xs.entries()) expect(sp[xk]).toBeCloseTo(ys[k]!, 10);
     // natural: zero curvature at the ends, so linear beyond
     expect(sp[2]! - 2 * sp[1]! + sp[0]!).toBeCloseTo(0, 10);
     expect(sp[99]! - 2 * sp[98]! + sp[97]!).toBeCloseTo(0, 10);
@@ -77,9 +77,15 @@ describe("overscanCorrectAmplifier", () => {
   it("subtracts each amp's own per-row level from data and overscan", () => {
     const det = smallDetector(40, 30, 8, 4);
     const raw = Image.make(96, 34, "float32");
-    for (let y = 0; y < 34; y++) for (let x = 0; x < 96; x++) raw.set(x, y, (x < 48 ? 1000 : 2000) + y + (x >= 8 && x < 88 && y < 30 ? 50 : 0));
+    for (let y = 0; y < 34; y++)
+      for (let x = 0; x < 96; x++) raw.set(x, y, (x < 48 ? 1000 : 2000) + y + (x >= 8 && x < 88 && y < 30 ? 50 : 0));
     for (const a of det.amplifiers) overscanCorrectAmplifier(raw, a, { fitType: "MEDIAN_PER_ROW" });
-    for (const [x, y] of [[10, 3], [60, 29], [47, 0]] as const) expect(raw.get(x, y)).toBeCloseTo(50, 4);
+    for (const [x, y] of [
+      [10, 3],
+      [60, 29],
+      [47, 0],
+    ] as const)
+      expect(raw.get(x, y)).toBeCloseTo(50, 4);
     expect(raw.get(2, 7)).toBeCloseTo(0, 4);
     expect(raw.get(90, 7)).toBeCloseTo(0, 4);
   });

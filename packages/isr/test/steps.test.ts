@@ -43,13 +43,19 @@ describe("assembly", () => {
 describe("defectsFromMaskPixels", () => {
   it("covers exactly the bad pixels (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 }), fc.array(fc.boolean(), { minLength: 400, maxLength: 400 }), (w, h, bits) => {
-        const px = Int16Array.from({ length: w * h }, (_, i) => (bits[i] ? 0 : 1));
-        const boxes = defectsFromMaskPixels(px, w, h);
-        const cover = new Uint8Array(w * h);
-        for (const b of boxes) for (let y = b.min.y; y <= b.max.y; y++) for (let x = b.min.x; x <= b.max.x; x++) cover[y * w + x]! += 1;
-        for (let i = 0; i < w * h; i++) expect(cover[i]).toBe(px[i] === 0 ? 1 : 0);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.boolean(), { minLength: 400, maxLength: 400 }),
+        (w, h, bits) => {
+          const px = Int16Array.from({ length: w * h }, (_, i) => (bits[i] ? 0 : 1));
+          const boxes = defectsFromMaskPixels(px, w, h);
+          const cover = new Uint8Array(w * h);
+          for (const b of boxes)
+            for (let y = b.min.y; y <= b.max.y; y++) for (let x = b.min.x; x <= b.max.x; x++) cover[y * w + x]! += 1;
+          for (let i = 0; i < w * h; i++) expect(cover[i]).toBe(px[i] === 0 ? 1 : 0);
+        },
+      ),
     );
   });
   it("merges a bad column into one box", () => {
@@ -158,11 +164,12 @@ describe("fringe fit", () => {
     const g = gaussian(9);
     const fr = Image.make(W, H, "float32");
     const im = Image.make(W, H, "float32");
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      const f = Math.sin(0.05 * x + 0.03 * y) + 0.5 * Math.sin(0.02 * x - 0.04 * y);
-      fr.set(x, y, f);
-      im.set(x, y, 800 + 37 * f + 10 * g());
-    }
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const f = Math.sin(0.05 * x + 0.03 * y) + 0.5 * Math.sin(0.02 * x - 0.04 * y);
+        fr.set(x, y, f);
+        im.set(x, y, 800 + 37 * f + 10 * g());
+      }
     const r = fitFringe(im, fr, null, { num: 5000, small: 3 });
     expect(Math.abs(r.amplitude - 37)).toBeLessThan(0.5);
     expect(Math.abs(r.pedestal - 800)).toBeLessThan(0.5);

@@ -68,12 +68,16 @@ export interface MegacamDetectorOptions {
  * @throws CfhtError for a card with a bad value or a CCD with no known number.
  */
 export function megacamDetectorFromHeader(ext: Header | null, options: MegacamDetectorOptions = {}): Detector {
-  const name = (ext && megacamDetectorName(ext)) ?? (options.id !== undefined ? `ccd${String(options.id).padStart(2, "0")}` : null);
+  const name =
+    (ext && megacamDetectorName(ext)) ?? (options.id !== undefined ? `ccd${String(options.id).padStart(2, "0")}` : null);
   const where = options.where ?? name ?? "header";
   if (name === null) throw new CfhtError("MISSING_CARD", `${where}: no EXTNAME ccdNN and no CCD number given`);
   const id = Number(name.slice(3));
   const row = MEGACAM_CCDS[id];
-  const c = new CardSource([ext, options.primary ?? null].filter((h): h is Header => h !== null), where);
+  const c = new CardSource(
+    [ext, options.primary ?? null].filter((h): h is Header => h !== null),
+    where,
+  );
   const ampNames = (c.string("AMPLIST") ?? "A B").split(/\s+/).filter((s) => s.length > 0);
   const ccd = section(c, "CCDSIZE", MEGACAM_DEFAULT_SECTIONS.CCDSIZE).bbox;
   const saturation = c.number("SATURATE") ?? MEGACAM_DEFAULT_SATURATION;
@@ -83,14 +87,19 @@ export function megacamDetectorFromHeader(ext: Header | null, options: MegacamDe
     if (idx < 0) throw new CfhtError("BAD_CARD", `${where}: AMPLIST names an unknown amplifier ${JSON.stringify(a)}`);
     const single = ampNames.length === 1;
     // A single listed amplifier (Elixir "p" frames: "as if read from A") covers the whole DATASEC.
-    const data = single ? { bbox: dataSec, flipX: false, flipY: false } : section(c, `DSEC${a}`, c.string(`TSEC${a}`) ?? MEGACAM_DEFAULT_SECTIONS[`DSEC${a}`]);
+    const data = single
+      ? { bbox: dataSec, flipX: false, flipY: false }
+      : section(c, `DSEC${a}`, c.string(`TSEC${a}`) ?? MEGACAM_DEFAULT_SECTIONS[`DSEC${a}`]);
     const bbox = single ? ccd : section(c, `CSEC${a}`, MEGACAM_DEFAULT_SECTIONS[`CSEC${a}`]).bbox;
     const bsec = section(c, `BSEC${a}`, MEGACAM_DEFAULT_SECTIONS[`BSEC${a}`]).bbox;
     const asec = section(c, `ASEC${a}`, MEGACAM_DEFAULT_SECTIONS[`ASEC${a}`]).bbox;
     const raw = asec.expandedTo(bsec).expandedTo(data.bbox);
     const horizontal = new Box2I(bsec.min.x, data.bbox.min.y, bsec.max.x, data.bbox.max.y);
-    const vertical = bsec.max.y > data.bbox.max.y ? new Box2I(data.bbox.min.x, data.bbox.max.y + 1, data.bbox.max.x, bsec.max.y) : Box2I.EMPTY;
-    const gain = single ? (c.number("GAIN") ?? c.number(`GAIN${a}`) ?? row?.[3]) : (c.number(`GAIN${a}`) ?? (row?.[3 + idx] as number | undefined));
+    const vertical =
+      bsec.max.y > data.bbox.max.y ? new Box2I(data.bbox.min.x, data.bbox.max.y + 1, data.bbox.max.x, bsec.max.y) : Box2I.EMPTY;
+    const gain = single
+      ? (c.number("GAIN") ?? c.number(`GAIN${a}`) ?? row?.[3])
+      : (c.number(`GAIN${a}`) ?? (row?.[3 + idx] as number | undefined));
     let readNoise = single ? (c.number("RDNOISE") ?? c.number(`RDNOISE${a}`)) : c.number(`RDNOISE${a}`);
     // CfhtIsrTask: a per-amp read noise above 60000 is a placeholder; use the CCD average.
     if (readNoise !== undefined && readNoise > 60000) readNoise = c.number("RDNOISE");

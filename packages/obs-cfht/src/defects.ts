@@ -9,7 +9,10 @@ import { CfhtError } from "./errors.js";
 import { ccdExtname } from "./rawFormatter.js";
 
 /** Bad-pixel boxes of one CCD of an Elixir mask, in the raw frame (includes the overscan columns). */
-export async function readElixirMaskRaw(path: string, ccd: number | string): Promise<{ boxes: Box2I[]; width: number; height: number }> {
+export async function readElixirMaskRaw(
+  path: string,
+  ccd: number | string,
+): Promise<{ boxes: Box2I[]; width: number; height: number }> {
   const file = await FitsFile.open(path);
   try {
     const name = ccdExtname(ccd);

@@ -4,7 +4,15 @@
  * never decoded — and returns the raw frame (ADU, float32), per-amplifier views, the Detector
  * built from the CCD's header, and the translated VisitInfo and filter.
  */
-import { FitsFile, type Header, Image, OrderedPropertyList, type Amplifier, type PropertyList } from "@skystack/afw";
+import {
+  type Amplifier,
+  FitsFile,
+  type HduInfo,
+  type Header,
+  Image,
+  OrderedPropertyList,
+  type PropertyList,
+} from "@skystack/afw";
 import type { RawCcd } from "@skystack/isr";
 import { megacamDetectorFromHeader } from "./camera.js";
 import { CfhtError } from "./errors.js";
@@ -30,7 +38,13 @@ function toPropertyList(primary: Header, ccd: Header): PropertyList {
   const pl = new OrderedPropertyList();
   for (const h of [primary, ccd]) {
     for (const k of h.keys()) {
-      if (k === "" || k === "COMMENT" || k === "HISTORY" || /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|Z[A-Z0-9]+|EXTEND|BZERO|BSCALE|END)$/.test(k)) continue;
+      if (
+        k === "" ||
+        k === "COMMENT" ||
+        k === "HISTORY" ||
+        /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|TTYPE\d+|TFORM\d+|Z[A-Z0-9]+|EXTEND|BZERO|BSCALE|END)$/.test(k)
+      )
+        continue;
       const v = h.get(k);
       if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") pl.set(k, v);
     }
@@ -48,7 +62,7 @@ export async function readMegacamRaw(path: string | Uint8Array | FitsFile, ccd: 
   const file = path instanceof FitsFile ? path : await FitsFile.open(path);
   try {
     const name = ccdExtname(ccd);
-    let hdu;
+    let hdu: HduInfo;
     try {
       hdu = await file.hdu(name);
     } catch (e) {
@@ -69,7 +83,9 @@ export async function readMegacamRaw(path: string | Uint8Array | FitsFile, ccd: 
       }
     }
     const observation = translateMegacamHeader(primary, ccdHeader, where);
-    const amplifierImages = new Map(detector.amplifiers.map((a) => [a.name, { amplifier: a, raw: image.subimage(a.rawBBox) }] as const));
+    const amplifierImages = new Map(
+      detector.amplifiers.map((a) => [a.name, { amplifier: a, raw: image.subimage(a.rawBBox) }] as const),
+    );
     return {
       image,
       detector,
@@ -98,7 +114,8 @@ export async function readMegacamCalib(path: string, ccd: number | string): Prom
       index = (await file.hdu(name)).index;
     } catch {
       const p = await file.hdu(0);
-      if ((p.header.getInt("NAXIS") ?? 0) !== 2) throw new CfhtError("NO_SUCH_CCD", `${file.name}: no extension ${name} and no image in the primary HDU`);
+      if ((p.header.getInt("NAXIS") ?? 0) !== 2)
+        throw new CfhtError("NO_SUCH_CCD", `${file.name}: no extension ${name} and no image in the primary HDU`);
       index = 0;
     }
     const img = await file.readImage(index);

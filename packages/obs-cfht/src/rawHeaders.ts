@@ -118,28 +118,51 @@ export function megacamCcdHeader(d: Detector, v: MegacamVisit): Header {
   // Per-amp DETSECs run in readout order: an amplifier reading from the right starts at its max x.
   for (const a of amps) {
     const right = a.readoutCorner === "LR" || a.readoutCorner === "UR";
-    h.set(`DETSEC${a.name}`, detsec(d, right ? a.bbox.max.x : a.bbox.min.x, right ? a.bbox.min.x : a.bbox.max.x), { comment: `Mosaic area of the ${a.name} readout` });
+    h.set(`DETSEC${a.name}`, detsec(d, right ? a.bbox.max.x : a.bbox.min.x, right ? a.bbox.min.x : a.bbox.max.x), {
+      comment: `Mosaic area of the ${a.name} readout`,
+    });
   }
   const data = A.rawDataBBox.expandedTo(B.rawDataBBox);
   h.set("DATASEC", formatIrafSection(data), { comment: "Imaging area of the entire CCD in raw frame" });
   for (const a of amps) {
     const asec = a.rawBBox.clippedTo(data.expandedTo(a.rawHorizontalOverscanBBox)).clippedTo(a.rawBBox);
     const aRows = a.rawHorizontalOverscanBBox.expandedTo(a.rawDataBBox);
-    h.set(`ASEC${a.name}`, formatIrafSection(aRows.isEmpty() ? asec : aRows), { comment: `Section by ${a.name} amplifier in raw frame` });
-    h.set(`DSEC${a.name}`, formatIrafSection(a.rawDataBBox, a.rawFlipX, a.rawFlipY), { comment: `Image area of ${a.name} amplifier in raw frame` });
-    h.set(`TSEC${a.name}`, formatIrafSection(a.rawDataBBox, a.rawFlipX, a.rawFlipY), { comment: `Trim section of ${a.name} amplifier = DSEC${a.name}` });
-    const bsec = a.rawHorizontalOverscanBBox.expandedTo(a.rawVerticalOverscanBBox.isEmpty() ? a.rawHorizontalOverscanBBox : a.rawVerticalOverscanBBox);
-    h.set(`BSEC${a.name}`, formatIrafSection(new Box2I(a.rawHorizontalOverscanBBox.min.x, bsec.min.y, a.rawHorizontalOverscanBBox.max.x, bsec.max.y)), {
-      comment: `Overscan of ${a.name} amplifier in raw frame`,
+    h.set(`ASEC${a.name}`, formatIrafSection(aRows.isEmpty() ? asec : aRows), {
+      comment: `Section by ${a.name} amplifier in raw frame`,
     });
+    h.set(`DSEC${a.name}`, formatIrafSection(a.rawDataBBox, a.rawFlipX, a.rawFlipY), {
+      comment: `Image area of ${a.name} amplifier in raw frame`,
+    });
+    h.set(`TSEC${a.name}`, formatIrafSection(a.rawDataBBox, a.rawFlipX, a.rawFlipY), {
+      comment: `Trim section of ${a.name} amplifier = DSEC${a.name}`,
+    });
+    const bsec = a.rawHorizontalOverscanBBox.expandedTo(
+      a.rawVerticalOverscanBBox.isEmpty() ? a.rawHorizontalOverscanBBox : a.rawVerticalOverscanBBox,
+    );
+    h.set(
+      `BSEC${a.name}`,
+      formatIrafSection(new Box2I(a.rawHorizontalOverscanBBox.min.x, bsec.min.y, a.rawHorizontalOverscanBBox.max.x, bsec.max.y)),
+      {
+        comment: `Overscan of ${a.name} amplifier in raw frame`,
+      },
+    );
     h.set(`CSEC${a.name}`, formatIrafSection(a.bbox), { comment: `Section in full CCD after BSEC${a.name} cut out` });
   }
   h.set("CCDNAME", d.serial, { comment: "Name of the CCD (manufacturer reference)" });
-  h.set("MAXLIN", Math.round((A.linearityMaximum + B.linearityMaximum) / 2) || 65535, { comment: "Level at 1% linearity departure (ADU) = Average" });
-  for (const a of amps) h.set(`MAXLIN${a.name}`, Number.isFinite(a.linearityMaximum) ? a.linearityMaximum : 65535, { comment: `Level at 1% linearity departure (ADU) ${a.name} amp` });
+  h.set("MAXLIN", Math.round((A.linearityMaximum + B.linearityMaximum) / 2) || 65535, {
+    comment: "Level at 1% linearity departure (ADU) = Average",
+  });
+  for (const a of amps)
+    h.set(`MAXLIN${a.name}`, Number.isFinite(a.linearityMaximum) ? a.linearityMaximum : 65535, {
+      comment: `Level at 1% linearity departure (ADU) ${a.name} amp`,
+    });
   h.set("SATURATE", A.saturation, { comment: "Saturation value (ADU)" });
-  h.set("GAIN", Number(((A.gain + B.gain) / 2).toFixed(4)), { comment: "Converting gain (e-/ADU) = Average [A,B] amps", isInteger: false });
-  for (const a of amps) h.set(`GAIN${a.name}`, a.gain, { comment: `Converting gain of ${a.name} amplifier (e-/ADU)`, isInteger: false });
+  h.set("GAIN", Number(((A.gain + B.gain) / 2).toFixed(4)), {
+    comment: "Converting gain (e-/ADU) = Average [A,B] amps",
+    isInteger: false,
+  });
+  for (const a of amps)
+    h.set(`GAIN${a.name}`, a.gain, { comment: `Converting gain of ${a.name} amplifier (e-/ADU)`, isInteger: false });
   h.set("RDNOISE", Math.round((A.readNoise + B.readNoise) / 2), { comment: "Read noise (electrons) = Average [A,B] amps" });
   for (const a of amps) h.set(`RDNOISE${a.name}`, a.readNoise, { comment: `Read noise (electrons) ${a.name} amplifier` });
   h.set("BIASSEC", "[0:0,0:0]", { comment: "Dual amplifiers readout - see BSECA & BSECB" });

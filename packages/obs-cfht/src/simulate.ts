@@ -7,23 +7,23 @@
 import { Box2I, type Camera, type Detector, FitsWriter, Header } from "@skystack/afw";
 import {
   type DetectorSignature,
+  type MefExtension,
   makeRawFrame,
   makeScene,
   makeSignature,
-  type MefExtension,
-  renderTruth,
   Rng,
+  renderTruth,
   type SceneOptions,
-  SimTanWcs,
   type SignatureOptions,
   type SimPsf,
+  SimTanWcs,
   type TruthRow,
   truthRows,
   writeMef,
   writeTruthCatalog,
 } from "@skystack/sim";
 import { MEGACAM_RAW_HEIGHT, MEGACAM_RAW_WIDTH } from "./camera.js";
-import { megacamCcdHeader, megacamPrimaryHeader, type MegacamVisit } from "./rawHeaders.js";
+import { type MegacamVisit, megacamCcdHeader, megacamPrimaryHeader } from "./rawHeaders.js";
 
 /** MegaCam plate scale, arcsec per mm (0.185″ / 13.5 µm). */
 export const MEGACAM_PLATE_SCALE = 0.185 / 0.0135;
@@ -82,7 +82,15 @@ export function megacamSignature(detector: Detector, options: SignatureOptions =
 
 /** The bad columns of a signature as defect boxes (detector frame). */
 export function signatureDefects(sig: DetectorSignature): Box2I[] {
-  return sig.badColumns.map((b) => new Box2I(b.x + sig.detector.bbox.min.x, b.y0 + sig.detector.bbox.min.y, b.x + sig.detector.bbox.min.x, b.y1 + sig.detector.bbox.min.y));
+  return sig.badColumns.map(
+    (b) =>
+      new Box2I(
+        b.x + sig.detector.bbox.min.x,
+        b.y0 + sig.detector.bbox.min.y,
+        b.x + sig.detector.bbox.min.x,
+        b.y1 + sig.detector.bbox.min.y,
+      ),
+  );
 }
 
 /**
@@ -115,8 +123,15 @@ export async function simulateMegacamRaw(path: string, options: SimulateMegacamO
       if (options.bias) truth = null;
       else if (options.flatLevel !== undefined) truth = new Float32Array(W * H).fill(options.flatLevel);
       else if (full.has(det.id)) {
-        scene = makeScene(W, H, rng.fork("scene"), { sky, ...options.scene, zeroPoint: options.scene?.zeroPoint ?? 26.5 + 2.5 * Math.log10(v.exptime) });
-        const r = renderTruth(scene, { psf, fieldRadius: (x, y) => Math.hypot(det.pixelToFocalPlane(x, y).x, det.pixelToFocalPlane(x, y).y) });
+        scene = makeScene(W, H, rng.fork("scene"), {
+          sky,
+          ...options.scene,
+          zeroPoint: options.scene?.zeroPoint ?? 26.5 + 2.5 * Math.log10(v.exptime),
+        });
+        const r = renderTruth(scene, {
+          psf,
+          fieldRadius: (x, y) => Math.hypot(det.pixelToFocalPlane(x, y).x, det.pixelToFocalPlane(x, y).y),
+        });
         truth = r.image;
         const wcs = new SimTanWcs(det, { ra: v.ra, dec: v.dec }, MEGACAM_PLATE_SCALE);
         const sat = new Set(scene.stars.filter((s) => s.flux > 1e6).map((s) => s.id));
@@ -129,12 +144,21 @@ export async function simulateMegacamRaw(path: string, options: SimulateMegacamO
         rawWidth: MEGACAM_RAW_WIDTH,
         rawHeight: MEGACAM_RAW_HEIGHT,
       });
-      if (options.truthCatalogPath && rows.length) catalogRows.push(...rows.map((r) => ({ ...r, id: det.id * 1_000_000 + r.id })));
+      if (options.truthCatalogPath && rows.length)
+        catalogRows.push(...rows.map((r) => ({ ...r, id: det.id * 1_000_000 + r.id })));
       if (options.truthImagePath && truth) {
         truthImages.push({ extname: det.name, header: new Header(), pixels: truth, shape: [W, H] });
       }
       if (keep.has(det.id) && truth) {
-        truths.set(det.id, { detector: det, image: truth, variance: frame.truthVariance, artefacts: frame.artefacts, rows, defects: signatureDefects(sig), signature: sig });
+        truths.set(det.id, {
+          detector: det,
+          image: truth,
+          variance: frame.truthVariance,
+          artefacts: frame.artefacts,
+          rows,
+          defects: signatureDefects(sig),
+          signature: sig,
+        });
       }
       yield { extname: det.name, header: megacamCcdHeader(det, v), pixels: frame.raw, shape: [frame.rawWidth, frame.rawHeight] };
     }

@@ -2,7 +2,15 @@
  * MegaCam header translation (astro_metadata_translator `MegaPrimeTranslator`): VisitInfo,
  * filter, exposure id, detector id and the data id used by `ingest-raws`.
  */
-import { type FilterLabel, type Header, makeVisitInfo, SpherePoint, type VisitInfo, degToRad, isoStringToMjd } from "@skystack/afw";
+import {
+  degToRad,
+  type FilterLabel,
+  type Header,
+  isoStringToMjd,
+  makeVisitInfo,
+  SpherePoint,
+  type VisitInfo,
+} from "@skystack/afw";
 import { CardSource } from "./cards.js";
 import { CfhtError } from "./errors.js";
 import { megacamFilterLabel } from "./filters.js";
@@ -28,7 +36,13 @@ export interface MegacamObservation {
   /** EXPNUM × 36 + ccd (obs_cfht's detector_exposure_id), or null. */
   readonly detectorExposureId: number | null;
   /** Butler data id (instrument, exposure, detector, band). */
-  readonly dataId: { instrument: string; exposure: number; detector: number | null; band: string | null; physical_filter: string };
+  readonly dataId: {
+    instrument: string;
+    exposure: number;
+    detector: number | null;
+    band: string | null;
+    physical_filter: string;
+  };
 }
 
 /** The CCD name (`ccdNN`) of an extension header: the EXTNAME card that looks like one. */
@@ -48,7 +62,7 @@ function startUtcMjd(c: CardSource): number {
     const m = /^(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(utc);
     if (m) return isoStringToMjd(`${date}T${m[1]!.padStart(2, "0")}:${m[2]}:${m[3]!.padStart(2, "0")}`);
   }
-  if (date && date.includes("T")) return isoStringToMjd(date);
+  if (date?.includes("T")) return isoStringToMjd(date);
   const mjd = c.number("MJD-OBS") ?? c.number("MJDATE");
   if (mjd === undefined) throw new CfhtError("MISSING_CARD", `${c.where}: no DATE-OBS+UTC-OBS nor MJD-OBS`);
   return mjd;
@@ -91,7 +105,10 @@ export function translateMegacamHeader(primary: Header | null, ext: Header | nul
     boresightAirmass: c.number("AIRMASS") ?? c.number("BORE-AIRMASS") ?? Number.NaN,
     boresightRotAngle: 0,
     rotType: "SKY",
-    observatory: lat !== undefined && lon !== undefined ? { latitude: degToRad(lat), longitude: degToRad(lon), elevation: CFHT_ELEVATION_M } : null,
+    observatory:
+      lat !== undefined && lon !== undefined
+        ? { latitude: degToRad(lat), longitude: degToRad(lon), elevation: CFHT_ELEVATION_M }
+        : null,
     weather:
       temp !== undefined || hum !== undefined || !Number.isNaN(pressure)
         ? { airTemperature: temp ?? Number.NaN, airPressure: pressure, humidity: hum ?? Number.NaN }
@@ -108,6 +125,12 @@ export function translateMegacamHeader(primary: Header | null, ext: Header | nul
     detectorName,
     detectorId,
     detectorExposureId: detectorId === null ? null : exposureId * 36 + detectorId,
-    dataId: { instrument: MEGAPRIME, exposure: exposureId, detector: detectorId, band: filter.band ?? null, physical_filter: filterName },
+    dataId: {
+      instrument: MEGAPRIME,
+      exposure: exposureId,
+      detector: detectorId,
+      band: filter.band ?? null,
+      physical_filter: filterName,
+    },
   };
 }

@@ -1,6 +1,12 @@
 import type { Box2I } from "@skystack/afw";
 import { describe, expect, it } from "vitest";
-import { CfhtError, MEGACAM_PIXEL_SIZE_MM, megacamCamera, megacamCameraFromHeaders, megacamDetectorFromHeader } from "../src/index.js";
+import {
+  CfhtError,
+  MEGACAM_PIXEL_SIZE_MM,
+  megacamCamera,
+  megacamCameraFromHeaders,
+  megacamDetectorFromHeader,
+} from "../src/index.js";
 import { ASTROPY, box0, realHeaders } from "./helpers.js";
 
 const arr = (b: Box2I) => [b.min.x, b.min.y, b.max.x, b.max.y];
@@ -18,7 +24,8 @@ describe.each(["1257365o", "1927963o", "02AE10.bias.0.36.00"])("camera geometry 
       const d = cam.get(i);
       expect(d.name).toBe(e.EXTNAME_LAST);
       expect(d.serial).toBe(e.CCDNAME);
-      if (e.EXTNAME_LAST === "ccd30" && file.includes("bias")) expect(e.CCDSIZE).toBe("[1:2048,1:4613]"); // real header quirk
+      if (e.EXTNAME_LAST === "ccd30" && file.includes("bias"))
+        expect(e.CCDSIZE).toBe("[1:2048,1:4613]"); // real header quirk
       else expect(arr(d.bbox)).toEqual(box0(e.CCDSIZE as string));
       expect(arr(d.bbox)).toEqual([0, 0, 2047, 4611]);
       expect(d.amplifiers.map((a) => a.name)).toEqual(String(e.AMPLIST).split(/\s+/));

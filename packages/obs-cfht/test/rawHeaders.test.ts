@@ -2,10 +2,41 @@ import { describe, expect, it } from "vitest";
 import { megacamCamera, megacamCcdHeader, megacamPrimaryHeader, translateMegacamHeader } from "../src/index.js";
 import { realHeaders } from "./helpers.js";
 
-const SECTION_KEYS = ["EXTNAME", "AMPLIST", "CCDSIZE", "DETSEC", "DETSECA", "DETSECB", "DATASEC", "ASECA", "ASECB", "DSECA", "DSECB", "TSECA", "TSECB", "BSECA", "BSECB", "CSECA", "CSECB", "CCDNAME", "GAINA", "GAINB", "RDNOISEA", "RDNOISEB", "SATURATE", "MAXLINA", "MAXLINB", "BIASSEC", "EXTVER"];
+const SECTION_KEYS = [
+  "EXTNAME",
+  "AMPLIST",
+  "CCDSIZE",
+  "DETSEC",
+  "DETSECA",
+  "DETSECB",
+  "DATASEC",
+  "ASECA",
+  "ASECB",
+  "DSECA",
+  "DSECB",
+  "TSECA",
+  "TSECB",
+  "BSECA",
+  "BSECB",
+  "CSECA",
+  "CSECB",
+  "CCDNAME",
+  "GAINA",
+  "GAINB",
+  "RDNOISEA",
+  "RDNOISEB",
+  "SATURATE",
+  "MAXLINA",
+  "MAXLINB",
+  "BIASSEC",
+  "EXTVER",
+];
 
 describe("simulated raw headers reproduce the real ones", () => {
-  it.each([["1257365o", 36], ["1927963o", 40]] as const)("every ccdNN of %s: section/electrical cards from the camera defaults", (file, n) => {
+  it.each([
+    ["1257365o", 36],
+    ["1927963o", 40],
+  ] as const)("every ccdNN of %s: section/electrical cards from the camera defaults", (file, n) => {
     const real = realHeaders(file);
     const cam = megacamCamera(n);
     const visit = { expnum: 1, filter: "i.MP9702", exptime: 20.194, mjdObs: 55503.1929897, ra: 280.572958, dec: 59.516694 };
@@ -13,11 +44,21 @@ describe("simulated raw headers reproduce the real ones", () => {
       const h = megacamCcdHeader(d, visit);
       h.set("EXTNAME", d.name);
       const r = real[d.id + 1]!;
-      for (const k of SECTION_KEYS) expect([d.name, k, h.get(k)]).toEqual([d.name, k, typeof r.get(k) === "string" ? String(r.get(k)).trim() : r.get(k)]);
+      for (const k of SECTION_KEYS)
+        expect([d.name, k, h.get(k)]).toEqual([d.name, k, typeof r.get(k) === "string" ? String(r.get(k)).trim() : r.get(k)]);
     }
   });
   it("the primary header translates back to the visit", () => {
-    const v = { expnum: 1257365, filter: "i.MP9702", exptime: 20.194, darktime: 20, mjdObs: 55503.1929897, ra: 280.572958, dec: 59.516694, airmass: 1.471 };
+    const v = {
+      expnum: 1257365,
+      filter: "i.MP9702",
+      exptime: 20.194,
+      darktime: 20,
+      mjdObs: 55503.1929897,
+      ra: 280.572958,
+      dec: 59.516694,
+      airmass: 1.471,
+    };
     const o = translateMegacamHeader(megacamPrimaryHeader(v, 36));
     const real = translateMegacamHeader(realHeaders("1257365o")[0]!);
     expect(o.visitInfo.exposureTime).toBe(real.visitInfo.exposureTime);

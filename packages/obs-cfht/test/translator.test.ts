@@ -43,7 +43,14 @@ describe.each(["1257365o", "1257365p", "1927963o", "02AE10.bias.0.36.00"])("Visi
 
 describe("filters", () => {
   it("maps the issue's filter names", () => {
-    const m: Record<string, string> = { "u.MP9301": "u", "g.MP9401": "g", "r.MP9601": "r", "i.MP9701": "i", "i.MP9702": "i2", "z.MP9801": "z" };
+    const m: Record<string, string> = {
+      "u.MP9301": "u",
+      "g.MP9401": "g",
+      "r.MP9601": "r",
+      "i.MP9701": "i",
+      "i.MP9702": "i2",
+      "z.MP9801": "z",
+    };
     for (const [p, b] of Object.entries(m)) expect(megacamFilterLabel(p)).toEqual({ band: b, physicalLabel: p });
     expect(megacamFilterLabel("gri.MP9605").band).toBe("gri");
     expect(megacamFilterLabel("filter_name").band).toBeUndefined();

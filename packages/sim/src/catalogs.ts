@@ -7,7 +7,7 @@
  * radians, `<band>_flux`/`<band>_fluxErr` in nJy) and realistic errors: positions scattered by
  * `posErrMas`, fluxes by a magnitude error growing toward the faint end.
  */
-import { encodeBinTable, FitsWriter, Header, degToRad } from "@skystack/afw";
+import { degToRad, encodeBinTable, FitsWriter, type Header } from "@skystack/afw";
 import type { Rng } from "./random.js";
 import { magToNanojansky, type SimScene } from "./scene.js";
 import type { SimTanWcs } from "./wcs.js";
@@ -35,14 +35,31 @@ export interface TruthRow {
 }
 
 /** Truth rows of a scene. */
-export function truthRows(scene: SimScene, wcs: SimTanWcs, fluxOnChip: Map<number, number>, saturatedIds: ReadonlySet<number>): TruthRow[] {
+export function truthRows(
+  scene: SimScene,
+  wcs: SimTanWcs,
+  fluxOnChip: Map<number, number>,
+  saturatedIds: ReadonlySet<number>,
+): TruthRow[] {
   const rows: TruthRow[] = [];
-  for (const [type, list] of [["star", scene.stars], ["galaxy", scene.galaxies]] as const) {
+  for (const [type, list] of [
+    ["star", scene.stars],
+    ["galaxy", scene.galaxies],
+  ] as const) {
     for (const s of list) {
       const sky = wcs.pixelToSky(s.x, s.y);
       rows.push({
-        id: s.id, type, x: s.x, y: s.y, ra: sky.ra, dec: sky.dec, flux: s.flux,
-        fluxOnChip: fluxOnChip.get(s.id) ?? 0, fluxNjy: magToNanojansky(s.mag), mag: s.mag, saturated: saturatedIds.has(s.id),
+        id: s.id,
+        type,
+        x: s.x,
+        y: s.y,
+        ra: sky.ra,
+        dec: sky.dec,
+        flux: s.flux,
+        fluxOnChip: fluxOnChip.get(s.id) ?? 0,
+        fluxNjy: magToNanojansky(s.mag),
+        mag: s.mag,
+        saturated: saturatedIds.has(s.id),
       });
     }
   }
@@ -91,7 +108,12 @@ export interface RefcatOptions {
 }
 
 /** Writes the scene's stars as a reference catalog (LSST refcat columns) with scattered values. */
-export async function writeReferenceCatalog(path: string, rows: readonly TruthRow[], rng: Rng, options: RefcatOptions): Promise<number> {
+export async function writeReferenceCatalog(
+  path: string,
+  rows: readonly TruthRow[],
+  rng: Rng,
+  options: RefcatOptions,
+): Promise<number> {
   const stars = rows.filter((r) => r.type === "star" && r.mag <= (options.magLimit ?? 22));
   const pe = options.posErrMas ?? 20;
   const e20 = options.magErr20 ?? 0.005;

@@ -4,7 +4,8 @@
  * fringes, saturation and bleeding, gain, read noise, overscans), raw MEF writing, truth and
  * reference catalogs.
  */
-export { type MefExtension, type WriteMefOptions, writeMef } from "./mef.js";
+
+export { type RefcatOptions, type TruthRow, truthRows, writeReferenceCatalog, writeTruthCatalog } from "./catalogs.js";
 export {
   ARTEFACT,
   biasLevelAt,
@@ -15,7 +16,8 @@ export {
   type RawFrameOptions,
   type SignatureOptions,
 } from "./instrument.js";
-export { addPointSource, fwhmAt, profile, type PsfKind, type SimPsf } from "./psf.js";
+export { type MefExtension, type WriteMefOptions, writeMef } from "./mef.js";
+export { addPointSource, fwhmAt, type PsfKind, profile, type SimPsf } from "./psf.js";
 export { hashString, Rng } from "./random.js";
 export { type RenderOptions, renderTruth } from "./render.js";
 export {
@@ -29,5 +31,4 @@ export {
   type SimStar,
   type SimTrail,
 } from "./scene.js";
-export { type RefcatOptions, type TruthRow, truthRows, writeReferenceCatalog, writeTruthCatalog } from "./catalogs.js";
 export { SimTanWcs } from "./wcs.js";

@@ -74,8 +74,10 @@ export function makeSignature(detector: Detector, options: SignatureOptions = {}
   const ampResp = detector.amplifiers.map((_, k) => 1 + 0.03 * (k % 2 ? -1 : 1) + rng.range(-0.01, 0.01));
   let sum = 0;
   for (const [k, amp] of detector.amplifiers.entries()) {
-    for (let y = amp.bbox.min.y; y <= amp.bbox.max.y; y++) {
-      for (let x = amp.bbox.min.x; x <= amp.bbox.max.x; x++) {
+    const { x: ax0, y: ay0 } = amp.bbox.min;
+    const { x: ax1, y: ay1 } = amp.bbox.max;
+    for (let y = ay0; y <= ay1; y++) {
+      for (let x = ax0; x <= ax1; x++) {
         const u = (x - x0) / W - 0.5;
         const v = (y - y0) / H - 0.5;
         const f = ampResp[k]! * (1 - 2 * vig * (u * u + v * v)) * (1 + rms * rng.normal());
@@ -101,7 +103,12 @@ export function makeSignature(detector: Detector, options: SignatureOptions = {}
   let fringe: Float32Array | null = null;
   if (options.fringes ?? true) {
     fringe = new Float32Array(W * H);
-    const waves = [0, 1, 2].map(() => ({ kx: rng.range(0.01, 0.05), ky: rng.range(0.01, 0.05), ph: rng.range(0, 2 * Math.PI), a: rng.range(0.5, 1) }));
+    const waves = [0, 1, 2].map(() => ({
+      kx: rng.range(0.01, 0.05),
+      ky: rng.range(0.01, 0.05),
+      ph: rng.range(0, 2 * Math.PI),
+      a: rng.range(0.5, 1),
+    }));
     // sin(kx·x + ky·y + φ) = sin(kx·x)·cos(ky·y + φ) + cos(kx·x)·sin(ky·y + φ), tabulated per axis
     const sx = waves.map((w) => Float64Array.from({ length: W }, (_, x) => Math.sin(w.kx * x)));
     const cx = waves.map((w) => Float64Array.from({ length: W }, (_, x) => Math.cos(w.kx * x)));
@@ -122,8 +129,16 @@ export function makeSignature(detector: Detector, options: SignatureOptions = {}
     badColumns.push({ x: rng.int(20, W - 21), y0: by0, y1: rng.int(by0 + 100, H - 1), kind: i % 2 ? "hot" : "dead" });
   }
   return {
-    detector, width: W, height: H, flat, biasPattern, biasLevels: levels, darkRate: options.darkRate ?? 0.001, fringe,
-    fullWell: options.fullWell ?? 1.02 * 65535 * Math.max(...detector.amplifiers.map((a) => a.gain)), badColumns,
+    detector,
+    width: W,
+    height: H,
+    flat,
+    biasPattern,
+    biasLevels: levels,
+    darkRate: options.darkRate ?? 0.001,
+    fringe,
+    fullWell: options.fullWell ?? 1.02 * 65535 * Math.max(...detector.amplifiers.map((a) => a.gain)),
+    badColumns,
   };
 }
 
@@ -168,7 +183,13 @@ export interface RawFrame {
  * Makes the raw frame of a detector from a truth image (electrons, detector frame; null = zero
  * signal, e.g. a bias) and the scene's artefacts.
  */
-export function makeRawFrame(sig: DetectorSignature, truth: Float32Array | null, scene: SimScene | null, rng: Rng, options: RawFrameOptions): RawFrame {
+export function makeRawFrame(
+  sig: DetectorSignature,
+  truth: Float32Array | null,
+  scene: SimScene | null,
+  rng: Rng,
+  options: RawFrameOptions,
+): RawFrame {
   const det = sig.detector;
   const W = sig.width;
   const H = sig.height;
@@ -178,9 +199,13 @@ export function makeRawFrame(sig: DetectorSignature, truth: Float32Array | null,
   const e = new Float64Array(W * H);
   const truthVariance = new Float32Array(W * H);
   const rn2 = new Float64Array(W * H);
+  const bx0Det = det.bbox.min.x;
+  const by0Det = det.bbox.min.y;
   for (const amp of det.amplifiers) {
-    for (let y = amp.bbox.min.y; y <= amp.bbox.max.y; y++) {
-      for (let x = amp.bbox.min.x; x <= amp.bbox.max.x; x++) rn2[(y - det.bbox.min.y) * W + x - det.bbox.min.x] = amp.readNoise * amp.readNoise;
+    const { x: bx0, y: by0 } = amp.bbox.min;
+    const { x: bx1, y: by1 } = amp.bbox.max;
+    for (let y = by0; y <= by1; y++) {
+      for (let x = bx0; x <= bx1; x++) rn2[(y - by0Det) * W + x - bx0Det] = amp.readNoise * amp.readNoise;
     }
   }
   for (let i = 0; i < W * H; i++) {
@@ -192,10 +217,11 @@ export function makeRawFrame(sig: DetectorSignature, truth: Float32Array | null,
   }
   const art = new Uint8Array(W * H);
   if (scene) {
-    for (const cr of scene.cosmicRays) for (const [x, y, q] of cr.pixels) {
-      e[y * W + x]! += q;
-      art[y * W + x]! |= ARTEFACT.COSMIC_RAY;
-    }
+    for (const cr of scene.cosmicRays)
+      for (const [x, y, q] of cr.pixels) {
+        e[y * W + x]! += q;
+        art[y * W + x]! |= ARTEFACT.COSMIC_RAY;
+      }
   }
   for (const bc of sig.badColumns) {
     for (let y = bc.y0; y <= bc.y1; y++) {
@@ -208,7 +234,11 @@ export function makeRawFrame(sig: DetectorSignature, truth: Float32Array | null,
   const fw = sig.fullWell;
   for (let x = 0; x < W; x++) {
     let any = false;
-    for (let y = 0; y < H; y++) if (e[y * W + x]! > fw) { any = true; break; }
+    for (let y = 0; y < H; y++)
+      if (e[y * W + x]! > fw) {
+        any = true;
+        break;
+      }
     if (!any) continue;
     const ex = new Float64Array(H);
     for (let y = 0; y < H; y++) {
@@ -223,52 +253,65 @@ export function makeRawFrame(sig: DetectorSignature, truth: Float32Array | null,
       const i = y * W + x;
       const v = e[i]! + carry;
       carry = ex[y]!;
-      if (v > fw) { carry += v - fw; e[i] = fw; } else e[i] = v;
+      if (v > fw) {
+        carry += v - fw;
+        e[i] = fw;
+      } else e[i] = v;
     }
     carry = 0;
     for (let y = H - 1; y >= 0; y--) {
       const i = y * W + x;
       const v = e[i]! + carry;
       carry = ex[y]!;
-      if (v > fw) { carry += v - fw; e[i] = fw; } else e[i] = v;
+      if (v > fw) {
+        carry += v - fw;
+        e[i] = fw;
+      } else e[i] = v;
     }
   }
   for (let i = 0; i < W * H; i++) if (e[i]! >= fw) art[i]! |= ARTEFACT.SATURATED;
   // raw frame
   let rawW = options.rawWidth ?? 0;
   let rawH = options.rawHeight ?? 0;
-  if (!rawW || !rawH) for (const a of det.amplifiers) {
-    rawW = Math.max(rawW, a.rawBBox.max.x + 1);
-    rawH = Math.max(rawH, a.rawBBox.max.y + 1);
-  }
+  if (!rawW || !rawH)
+    for (const a of det.amplifiers) {
+      rawW = Math.max(rawW, a.rawBBox.max.x + 1);
+      rawH = Math.max(rawH, a.rawBBox.max.y + 1);
+    }
   const raw = new Uint16Array(rawW * rawH);
   const put = (i: number, v: number, flagIndex: number): void => {
     const r = Math.round(v);
     if (r >= 65535) {
       raw[i] = 65535;
       if (flagIndex >= 0) art[flagIndex]! |= ARTEFACT.SATURATED;
-    } else raw[i] = r < 0 ? 0 : r;
+    } else raw[i] = Math.max(r, 0);
   };
   det.amplifiers.forEach((amp, k) => {
     const g = amp.gain;
     const sigAdu = noise ? amp.readNoise / g : 0;
     const rd = amp.rawDataBBox;
     const b = amp.bbox;
-    for (let j = 0; j < rd.height; j++) {
-      const ry = rd.min.y + j;
+    const { x: bMinX, y: bMinY } = b.min;
+    const { x: bMaxX, y: bMaxY } = b.max;
+    const rdx0 = rd.min.x;
+    const rdy0 = rd.min.y;
+    for (let j = 0, rh = rd.height; j < rh; j++) {
+      const ry = rdy0 + j;
       const level = biasLevelAt(sig, k, ry, rawH);
-      const ay = amp.rawFlipY ? b.max.y - j : b.min.y + j;
-      for (let i = 0; i < rd.width; i++) {
-        const ax = amp.rawFlipX ? b.max.x - i : b.min.x + i;
-        const di = (ay - det.bbox.min.y) * W + (ax - det.bbox.min.x);
-        put(ry * rawW + rd.min.x + i, e[di]! / g + level + sig.biasPattern[di]! + sigAdu * (noise ? rng.normal() : 0), di);
+      const ay = amp.rawFlipY ? bMaxY - j : bMinY + j;
+      for (let i = 0, rw = rd.width; i < rw; i++) {
+        const ax = amp.rawFlipX ? bMaxX - i : bMinX + i;
+        const di = (ay - by0Det) * W + (ax - bx0Det);
+        put(ry * rawW + rdx0 + i, e[di]! / g + level + sig.biasPattern[di]! + sigAdu * (noise ? rng.normal() : 0), di);
       }
     }
     for (const os of [amp.rawHorizontalOverscanBBox, amp.rawVerticalOverscanBBox]) {
       if (os.isEmpty()) continue;
-      for (let ry = os.min.y; ry <= os.max.y; ry++) {
+      const { x: ox0, y: oy0 } = os.min;
+      const { x: ox1, y: oy1 } = os.max;
+      for (let ry = oy0; ry <= oy1; ry++) {
         const level = biasLevelAt(sig, k, ry, rawH);
-        for (let rx = os.min.x; rx <= os.max.x; rx++) put(ry * rawW + rx, level + sigAdu * (noise ? rng.normal() : 0), -1);
+        for (let rx = ox0; rx <= ox1; rx++) put(ry * rawW + rx, level + sigAdu * (noise ? rng.normal() : 0), -1);
       }
     }
   });

@@ -26,7 +26,12 @@ export interface WriteMefOptions {
 }
 
 /** Writes a primary header and the extensions, atomically. Extensions are produced lazily. */
-export async function writeMef(path: string, primary: Header, extensions: Iterable<MefExtension> | AsyncIterable<MefExtension>, options: WriteMefOptions = {}): Promise<void> {
+export async function writeMef(
+  path: string,
+  primary: Header,
+  extensions: Iterable<MefExtension> | AsyncIterable<MefExtension>,
+  options: WriteMefOptions = {},
+): Promise<void> {
   const w = await FitsWriter.create(path);
   try {
     await w.writeImage(new Uint8Array(0), [], { header: primary });

@@ -66,7 +66,7 @@ export class Rng {
 
   /** Standard normal deviate (Marsaglia polar method). */
   normal(): number {
-    if (this.spare === this.spare) {
+    if (!Number.isNaN(this.spare)) {
       const v = this.spare;
       this.spare = Number.NaN;
       return v;
@@ -100,7 +100,7 @@ export class Rng {
       return k;
     }
     const v = Math.round(lambda + Math.sqrt(lambda) * this.normal());
-    return v < 0 ? 0 : v;
+    return Math.max(v, 0);
   }
 }
 

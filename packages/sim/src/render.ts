@@ -31,7 +31,13 @@ function addGalaxy(img: Float32Array, W: number, H: number, g: SimGalaxy, psfSig
     const cyy = s * s * a2 + c * c * b2 + p2;
     const cxy = c * s * (a2 - b2);
     const det = cxx * cyy - cxy * cxy;
-    return { w: w / (2 * Math.PI * Math.sqrt(det)), ixx: cyy / det, iyy: cxx / det, ixy: -cxy / det, smax: Math.sqrt(Math.max(cxx, cyy)) };
+    return {
+      w: w / (2 * Math.PI * Math.sqrt(det)),
+      ixx: cyy / det,
+      iyy: cxx / det,
+      ixy: -cxy / det,
+      smax: Math.sqrt(Math.max(cxx, cyy)),
+    };
   });
   const R = Math.ceil(5 * Math.max(...comps.map((k) => k.smax)));
   const ix = Math.round(g.x);

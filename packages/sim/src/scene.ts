@@ -110,12 +110,24 @@ export function makeScene(width: number, height: number, rng: Rng, options: Scen
   };
   for (let i = 0; i < (options.nStars ?? 800); i++) {
     const mag = drawMag(s0, s1);
-    stars.push({ id: id++, x: rng.range(margin, width - margin), y: rng.range(margin, height - margin), mag, flux: 10 ** (-0.4 * (mag - zp)) });
+    stars.push({
+      id: id++,
+      x: rng.range(margin, width - margin),
+      y: rng.range(margin, height - margin),
+      mag,
+      flux: 10 ** (-0.4 * (mag - zp)),
+    });
   }
   for (let i = 0; i < (options.nSaturatedStars ?? 3); i++) {
     const flux = (options.saturatedFlux ?? 1e8) * rng.range(0.5, 1.5);
     // keep bleed trails well inside the CCD
-    stars.push({ id: id++, x: rng.range(100, width - 100), y: rng.range(800, height - 800), flux, mag: zp - 2.5 * Math.log10(flux) });
+    stars.push({
+      id: id++,
+      x: rng.range(100, width - 100),
+      y: rng.range(800, height - 800),
+      flux,
+      mag: zp - 2.5 * Math.log10(flux),
+    });
   }
   const galaxies: SimGalaxy[] = [];
   for (let i = 0; i < (options.nGalaxies ?? 400); i++) {

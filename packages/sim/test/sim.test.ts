@@ -5,15 +5,15 @@ import { join } from "node:path";
 import { Amplifier, Box2I, Detector, FitsFile, Point2D } from "@skystack/afw";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  addPointSource,
   ARTEFACT,
+  addPointSource,
   biasLevelAt,
   makeRawFrame,
   makeScene,
   makeSignature,
   profile,
-  renderTruth,
   Rng,
+  renderTruth,
   SimTanWcs,
   truthRows,
   writeReferenceCatalog,
@@ -26,13 +26,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function detector(w = 200, h = 300): Detector {
   const amp = (name: string, x0: number, rx0: number, os: number, flip: boolean) =>
     new Amplifier({
-      name, bbox: Box2I.fromXYWH(x0, 0, w / 2, h), gain: name === "A" ? 1.5 : 2, readNoise: name === "A" ? 4 : 6, saturation: 65535,
-      rawBBox: Box2I.fromXYWH(Math.min(rx0, os), 0, w / 2 + 10, h + 5), rawDataBBox: Box2I.fromXYWH(rx0, 0, w / 2, h),
-      rawHorizontalOverscanBBox: Box2I.fromXYWH(os, 0, 10, h), rawVerticalOverscanBBox: Box2I.fromXYWH(rx0, h, w / 2, 5),
-      readoutCorner: name === "A" ? "LL" : "LR", rawFlipX: flip,
+      name,
+      bbox: Box2I.fromXYWH(x0, 0, w / 2, h),
+      gain: name === "A" ? 1.5 : 2,
+      readNoise: name === "A" ? 4 : 6,
+      saturation: 65535,
+      rawBBox: Box2I.fromXYWH(Math.min(rx0, os), 0, w / 2 + 10, h + 5),
+      rawDataBBox: Box2I.fromXYWH(rx0, 0, w / 2, h),
+      rawHorizontalOverscanBBox: Box2I.fromXYWH(os, 0, 10, h),
+      rawVerticalOverscanBBox: Box2I.fromXYWH(rx0, h, w / 2, 5),
+      readoutCorner: name === "A" ? "LL" : "LR",
+      rawFlipX: flip,
     });
   return new Detector({
-    name: "ccd07", id: 7, bbox: Box2I.fromXYWH(0, 0, w, h),
+    name: "ccd07",
+    id: 7,
+    bbox: Box2I.fromXYWH(0, 0, w, h),
     amplifiers: [amp("A", 0, 10, 0, false), amp("B", w / 2, w / 2 + 10, w + 10, true)],
     placement: { origin: new Point2D(-10, 5), pixelSize: 0.0135, flipX: false, flipY: false },
   });
@@ -45,7 +54,11 @@ describe("Rng", () => {
     for (let i = 0; i < 100; i++) expect(a.nextUint32()).toBe(b.nextUint32());
     const r = new Rng(1);
     const n = 200_000;
-    for (const [f, mean, v] of [[() => r.normal(), 0, 1], [() => r.poisson(5), 5, 5], [() => r.poisson(1000), 1000, 1000]] as const) {
+    for (const [f, mean, v] of [
+      [() => r.normal(), 0, 1],
+      [() => r.poisson(5), 5, 5],
+      [() => r.poisson(1000), 1000, 1000],
+    ] as const) {
       let s = 0;
       let s2 = 0;
       for (let i = 0; i < n; i++) {
@@ -61,20 +74,23 @@ describe("Rng", () => {
 });
 
 describe("PSF rendering", () => {
-  it.each(["MOFFAT", "DOUBLE_GAUSSIAN"] as const)("%s: flux conserved and the FWHM measured on the image is the requested one", (kind) => {
-    const W = 101;
-    const img = new Float32Array(W * W);
-    const added = addPointSource(img, W, W, 50, 50, 1e5, profile({ kind, fwhm: 6 }, 6), 40);
-    expect(added).toBeCloseTo(1e5, 0);
-    const peak = img[50 * W + 50]!;
-    let x = 50;
-    while (img[50 * W + x + 1]! > peak / 2) x++;
-    const a = img[50 * W + x]!;
-    const b = img[50 * W + x + 1]!;
-    const half = x + (a - peak / 2) / (a - b) - 50;
-    // pixel-integrated (3×3 sampled) profile: FWHM within 5%
-    expect(Math.abs((2 * half) / 6 - 1)).toBeLessThan(0.05);
-  });
+  it.each(["MOFFAT", "DOUBLE_GAUSSIAN"] as const)(
+    "%s: flux conserved and the FWHM measured on the image is the requested one",
+    (kind) => {
+      const W = 101;
+      const img = new Float32Array(W * W);
+      const added = addPointSource(img, W, W, 50, 50, 1e5, profile({ kind, fwhm: 6 }, 6), 40);
+      expect(added).toBeCloseTo(1e5, 0);
+      const peak = img[50 * W + 50]!;
+      let x = 50;
+      while (img[50 * W + x + 1]! > peak / 2) x++;
+      const a = img[50 * W + x]!;
+      const b = img[50 * W + x + 1]!;
+      const half = x + (a - peak / 2) / (a - b) - 50;
+      // pixel-integrated (3×3 sampled) profile: FWHM within 5%
+      expect(Math.abs((2 * half) / 6 - 1)).toBeLessThan(0.05);
+    },
+  );
 });
 
 describe("scene, truth and raw frame", () => {
@@ -107,7 +123,9 @@ describe("scene, truth and raw frame", () => {
     expect(r.raw[299 * 220 + 215]).toBe(Math.round(biasLevelAt(sig, 1, 299, H))); // serial overscan of B
     // detector pixel (x=150, y=20) is in amp B (gain 2), raw x = 110 + (199 - 150) (flipped)
     const i = 20 * 200 + 150;
-    expect(r.raw[20 * 220 + 110 + 49]).toBe(Math.round((truth[i]! * sig.flat[i]!) / 2 + biasLevelAt(sig, 1, 20, H) + sig.biasPattern[i]!));
+    expect(r.raw[20 * 220 + 110 + 49]).toBe(
+      Math.round((truth[i]! * sig.flat[i]!) / 2 + biasLevelAt(sig, 1, 20, H) + sig.biasPattern[i]!),
+    );
     expect(Math.abs(r.truthVariance[i]! - (truth[i]! * sig.flat[i]! + 36) / sig.flat[i]! ** 2)).toBeLessThan(1e-2);
   });
   it("bleeding conserves charge along the column and saturates at the full well", () => {
@@ -119,7 +137,9 @@ describe("scene, truth and raw frame", () => {
     let e = 0;
     for (let y = 0; y < 300; y++) {
       if (r.artefacts[y * 200 + 60]! & ARTEFACT.SATURATED) n++;
-      e += (r.raw[y * 220 + 10 + 60]! - biasLevelAt(sig, 0, y, r.rawHeight) - sig.biasPattern[y * 200 + 60]!) * 1.5 / sig.flat[y * 200 + 60]!;
+      e +=
+        ((r.raw[y * 220 + 10 + 60]! - biasLevelAt(sig, 0, y, r.rawHeight) - sig.biasPattern[y * 200 + 60]!) * 1.5) /
+        sig.flat[y * 200 + 60]!;
     }
     expect(n).toBeGreaterThanOrEqual(Math.floor(1_000_000 / 50000 / 1.1));
     expect(Math.abs(e / 1_000_000 - 1)).toBeLessThan(0.01);
@@ -155,7 +175,14 @@ describe("catalogs", () => {
     expect(rt.nrows).toBe(n);
     const py = "/usr/bin/python3";
     if (existsSync(py)) {
-      const out = execFileSync(py, ["-c", `from astropy.table import Table; t=Table.read('${rp}'); import json; print(json.dumps([str(t['i_flux'].unit), float(t['coord_ra'][0]), len(t)]))`], { encoding: "utf8" });
+      const out = execFileSync(
+        py,
+        [
+          "-c",
+          `from astropy.table import Table; t=Table.read('${rp}'); import json; print(json.dumps([str(t['i_flux'].unit), float(t['coord_ra'][0]), len(t)]))`,
+        ],
+        { encoding: "utf8" },
+      );
       const [unit, ra0, len] = JSON.parse(out.trim().split("\n").pop()!);
       expect(unit).toBe("nJy");
       expect(len).toBe(n);

@@ -110,8 +110,10 @@ export class Amplifier {
     this.rawFlipX = init.rawFlipX ?? false;
     this.rawFlipY = init.rawFlipY ?? false;
     const where = `amplifier ${JSON.stringify(this.name)}`;
-    if (!(this.gain > 0) || !Number.isFinite(this.gain)) throw new AfwError("INVALID_ARGUMENT", `${where}: gain must be > 0 e-/ADU (got ${this.gain})`);
-    if (!(this.readNoise >= 0)) throw new AfwError("INVALID_ARGUMENT", `${where}: read noise must be >= 0 e- (got ${this.readNoise})`);
+    if (!(this.gain > 0) || !Number.isFinite(this.gain))
+      throw new AfwError("INVALID_ARGUMENT", `${where}: gain must be > 0 e-/ADU (got ${this.gain})`);
+    if (!(this.readNoise >= 0))
+      throw new AfwError("INVALID_ARGUMENT", `${where}: read noise must be >= 0 e- (got ${this.readNoise})`);
     if (this.rawDataBBox.width !== this.bbox.width || this.rawDataBBox.height !== this.bbox.height) {
       throw new AfwError(
         "INVALID_ARGUMENT",

@@ -32,7 +32,11 @@ export class Camera {
   /** A detector by id or name. @throws AfwError INVALID_ARGUMENT if there is none. */
   get(which: number | string): Detector {
     const d = typeof which === "number" ? this.byId.get(which) : this.byName.get(which);
-    if (!d) throw new AfwError("INVALID_ARGUMENT", `camera ${this.name} has no detector ${JSON.stringify(which)} (${this.size} detectors)`);
+    if (!d)
+      throw new AfwError(
+        "INVALID_ARGUMENT",
+        `camera ${this.name} has no detector ${JSON.stringify(which)} (${this.size} detectors)`,
+      );
     return d;
   }
 

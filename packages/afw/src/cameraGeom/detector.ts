@@ -74,7 +74,8 @@ export class Detector implements DetectorLike {
       const where = `detector ${this.name} amplifier ${a.name}`;
       if (names.has(a.name)) throw new AfwError("INVALID_ARGUMENT", `${where}: duplicate amplifier name`);
       names.add(a.name);
-      if (!this.bbox.contains(a.bbox)) throw new AfwError("INVALID_ARGUMENT", `${where}: box ${a.bbox} is outside the detector ${this.bbox}`);
+      if (!this.bbox.contains(a.bbox))
+        throw new AfwError("INVALID_ARGUMENT", `${where}: box ${a.bbox} is outside the detector ${this.bbox}`);
       for (let j = 0; j < i; j++) {
         if (this.amplifiers[j]!.bbox.overlaps(a.bbox)) {
           throw new AfwError("INVALID_ARGUMENT", `${where}: overlaps amplifier ${this.amplifiers[j]!.name}`);
@@ -86,7 +87,11 @@ export class Detector implements DetectorLike {
   /** The amplifier called `name`. @throws AfwError INVALID_ARGUMENT if there is none. */
   amplifier(name: string): Amplifier {
     const a = this.amplifiers.find((x) => x.name === name);
-    if (!a) throw new AfwError("INVALID_ARGUMENT", `detector ${this.name} has no amplifier ${JSON.stringify(name)} (has ${this.amplifiers.map((x) => x.name).join(", ")})`);
+    if (!a)
+      throw new AfwError(
+        "INVALID_ARGUMENT",
+        `detector ${this.name} has no amplifier ${JSON.stringify(name)} (has ${this.amplifiers.map((x) => x.name).join(", ")})`,
+      );
     return a;
   }
 

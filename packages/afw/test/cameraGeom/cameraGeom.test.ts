@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AfwError, Amplifier, Box2I, Camera, Detector, formatIrafSection, parseIrafSection, Point2D } from "../../src/index.js";
+import { AfwError, Amplifier, Box2I, Camera, Detector, formatIrafSection, Point2D, parseIrafSection } from "../../src/index.js";
 
 describe("IRAF sections", () => {
   it("parses the MegaCam raw DATASEC (1-based inclusive -> 0-based)", () => {
@@ -21,13 +21,21 @@ describe("IRAF sections", () => {
   });
   it("format/parse round-trip (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e5 }), fc.integer({ min: 0, max: 1e5 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 5000 }), fc.boolean(), fc.boolean(), (x, y, w, h, fx, fy) => {
-        const b = Box2I.fromXYWH(x, y, w, h);
-        const s = parseIrafSection(formatIrafSection(b, fx, fy))!;
-        expect(s.bbox.equals(b)).toBe(true);
-        expect(s.flipX).toBe(fx && w > 1);
-        expect(s.flipY).toBe(fy && h > 1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e5 }),
+        fc.integer({ min: 0, max: 1e5 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.boolean(),
+        fc.boolean(),
+        (x, y, w, h, fx, fy) => {
+          const b = Box2I.fromXYWH(x, y, w, h);
+          const s = parseIrafSection(formatIrafSection(b, fx, fy))!;
+          expect(s.bbox.equals(b)).toBe(true);
+          expect(s.flipX).toBe(fx && w > 1);
+          expect(s.flipY).toBe(fy && h > 1);
+        },
+      ),
     );
   });
 });
@@ -54,7 +62,9 @@ describe("Amplifier / Detector / Camera", () => {
     expect(d.amplifierAt(12, 3)?.name).toBe("B");
     expect(d.amplifier("A").gain).toBe(1.5);
     expect(() => d.amplifier("C")).toThrow(/no amplifier/);
-    expect(() => new Detector({ name: "x", id: 1, bbox: Box2I.fromXYWH(0, 0, 20, 20), amplifiers: [amp("A", 0), amp("B", 5)] })).toThrow(/overlaps/);
+    expect(
+      () => new Detector({ name: "x", id: 1, bbox: Box2I.fromXYWH(0, 0, 20, 20), amplifiers: [amp("A", 0), amp("B", 5)] }),
+    ).toThrow(/overlaps/);
   });
   it("maps pixels to the focal plane and back (rotated detector)", () => {
     const d = new Detector({
@@ -73,7 +83,8 @@ describe("Amplifier / Detector / Camera", () => {
     expect(d.yawDeg).toBe(180);
   });
   it("camera lookups by id and name", () => {
-    const mk = (i: number) => new Detector({ name: `ccd${i}`, id: i, bbox: Box2I.fromXYWH(0, 0, 20, 20), amplifiers: [amp("A", 0)] });
+    const mk = (i: number) =>
+      new Detector({ name: `ccd${i}`, id: i, bbox: Box2I.fromXYWH(0, 0, 20, 20), amplifiers: [amp("A", 0)] });
     const c = new Camera("Test", [mk(2), mk(0), mk(1)]);
     expect(c.detectors.map((d) => d.id)).toEqual([0, 1, 2]);
     expect(c.get("ccd1").id).toBe(1);

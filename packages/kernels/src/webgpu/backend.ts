@@ -117,8 +117,9 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
       const out = staging.map((s, i) => s.getMappedRange().slice(0, list[i]![1]));
       for (const s of staging) {
         s.unmap();
-        s.destroy();
+        if (!dbg.includes("nodestroy")) s.destroy();
       }
+      if (dbg.includes("workdone")) await device.queue.onSubmittedWorkDone();
       return out;
     }
     private scoped = false;
@@ -140,7 +141,7 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
       device.queue.submit([enc.finish()]);
     }
     done(): void {
-      for (const b of this.bufs) b.destroy();
+      if (!dbg.includes("nodestroy")) for (const b of this.bufs) b.destroy();
     }
   }
   const alive = (): void => {
