@@ -9,7 +9,8 @@ export { MEGACAM_CCDS, type MegacamCcdRow } from "./ccdTable.js";
 export { readElixirDefects, readElixirMaskRaw } from "./defects.js";
 export { CfhtError, type CfhtErrorCode } from "./errors.js";
 export { abstractBand, MEGACAM_FILTERS, megacamFilterLabel } from "./filters.js";
-export { parseHeaderText } from "./headerText.js";
+/** Header dumps are read by afw (re-exported here for convenience). */
+export { parseHeaderText } from "@skystack/afw";
 export { isElixirProcessed, MEGACAM_FRINGE_FILTERS, megacamIsrOptions } from "./isrConfig.js";
 export { ccdExtname, type MegacamRawCcd, readMegacamCalib, readMegacamRaw } from "./rawFormatter.js";
 export { type MegacamVisit, megacamCcdHeader, megacamPrimaryHeader } from "./rawHeaders.js";
