@@ -1,19 +1,10 @@
 import { FitsError, type FitsErrorLocation } from "../errors.js";
 import type { Header } from "../header.js";
+import type { FitsPixelArray } from "../pixels.js";
 import type { BinTableFormat } from "../tform.js";
 
-/** Typed arrays a table column decodes to (see the package doc comment in `index.ts`). */
-export type NumericColumnArray =
-  | Uint8Array
-  | Int8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array
-  | Float32Array
-  | Float64Array;
+/** Typed arrays a table column decodes to: the same set as image pixels (see the package doc comment in `index.ts`). */
+export type NumericColumnArray = FitsPixelArray;
 
 /**
  * The values of one column:
