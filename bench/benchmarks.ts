@@ -1,6 +1,7 @@
 // The benchmark registry. Each benchmark makes its inputs once (prepare), then is timed on them
 // (run) next to a peer command on the same files.
 import { fitsBenchmarks } from "./suites/fits.js";
+import { kernelBenchmarks } from "./suites/kernels.js";
 import { isrBenchmarks } from "./suites/isr.js";
 import { wcsBenchmarks } from "./suites/wcs.js";
 
@@ -50,4 +51,4 @@ export interface PeerCommand {
 }
 
 /** Every benchmark `npm run bench` knows; each suite lives in bench/suites/. */
-export const BENCHMARKS: Benchmark[] = [...fitsBenchmarks, ...isrBenchmarks, ...wcsBenchmarks];
+export const BENCHMARKS: Benchmark[] = [...fitsBenchmarks, ...isrBenchmarks, ...wcsBenchmarks, ...kernelBenchmarks];

@@ -20,7 +20,11 @@ const DETECTORS = [0, 1, 2];
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function skystack(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", join(root, "scripts", "skystack-dev.ts"), ...args], { encoding: "utf8", cwd: root });
+  const r = spawnSync(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", join(root, "scripts", "skystack-dev.ts"), ...args],
+    { encoding: "utf8", cwd: root },
+  );
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,7 +56,21 @@ describe("skystack config show", () => {
 describe("skystack run --executor local", () => {
   let refs: DatasetRef[];
   it("runs scale -> sum over the data ids the where expression selects", () => {
-    const r = skystack("run", "-b", repo, "-p", PIPELINE, "-i", "TOY/raw/all", "-o", "toy", "-j", "3", "-d", "exposure IN (1..3)");
+    const r = skystack(
+      "run",
+      "-b",
+      repo,
+      "-p",
+      PIPELINE,
+      "-i",
+      "TOY/raw/all",
+      "-o",
+      "toy",
+      "-j",
+      "3",
+      "-d",
+      "exposure IN (1..3)",
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/12 quanta: 12 ok, 0 skipped, 0 failed, 0 blocked/);
   });
@@ -62,15 +80,28 @@ describe("skystack run --executor local", () => {
     refs = await b.queryDatasets(["summed", "scaled", "sumSummary"], { collections: ["toy"] });
     expect(refs.filter((r) => r.datasetType === "scaled")).toHaveLength(9);
     for (const d of DETECTORS) {
-      const s = await b.get<Exposure<Float32Array>>("summed", { instrument: "TOY", detector: d }, { collections: ["toy"], verify: true });
+      const s = await b.get<Exposure<Float32Array>>(
+        "summed",
+        { instrument: "TOY", detector: d },
+        { collections: ["toy"], verify: true },
+      );
       expect([s.width, s.height]).toEqual([...TOY_SHAPE]);
-      const want = Array.from({ length: TOY_SHAPE[0] * TOY_SHAPE[1] }, (_, i) => [1, 2, 3].reduce((acc, e) => acc + (2 * toyRawValue(e, d, i) + 1.5), 0));
+      const want = Array.from({ length: TOY_SHAPE[0] * TOY_SHAPE[1] }, (_, i) =>
+        [1, 2, 3].reduce((acc, e) => acc + (2 * toyRawValue(e, d, i) + 1.5), 0),
+      );
       expect(Array.from(s.image.array)).toEqual(want);
       const v = [1, 2, 3].reduce((acc, e) => acc + 4 * Math.abs(toyRawValue(e, d, 5)), 0);
       expect(s.variance.array[5]).toBeCloseTo(v, 3);
-      const summary = await b.get<{ n: number; total: number }>("sumSummary", { instrument: "TOY", detector: d }, { collections: ["toy"] });
+      const summary = await b.get<{ n: number; total: number }>(
+        "sumSummary",
+        { instrument: "TOY", detector: d },
+        { collections: ["toy"] },
+      );
       expect(summary.n).toBe(3);
-      expect(summary.total).toBeCloseTo(want.reduce((a, x) => a + x, 0), 2);
+      expect(summary.total).toBeCloseTo(
+        want.reduce((a, x) => a + x, 0),
+        2,
+      );
     }
   });
 
@@ -95,7 +126,11 @@ describe("skystack run --executor local", () => {
     }
     const cfg = await b.get("scale_config", {}, { collections: ["toy"] });
     expect(cfg).toEqual({ factor: 2, offset: 1.5, failOnDetectors: [] });
-    const md = await b.get<Record<string, Record<string, number>>>("scale_metadata", { instrument: "TOY", exposure: 2, detector: 0 }, { collections: ["toy"] });
+    const md = await b.get<Record<string, Record<string, number>>>(
+      "scale_metadata",
+      { instrument: "TOY", exposure: 2, detector: 0 },
+      { collections: ["toy"] },
+    );
     expect(md.scale!.nPixels).toBe(48);
     expect(md.scale!.runQuantumDuration).toBeGreaterThan(0);
   });
@@ -104,38 +139,115 @@ describe("skystack run --executor local", () => {
     const again = skystack("run", "-b", repo, "-p", PIPELINE, "-i", "TOY/raw/all", "-o", "toy", "-d", "exposure IN (1..3)");
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/already exists in run toy\/run; pass --skip-existing/);
-    const skip = skystack("run", "-b", repo, "-p", PIPELINE, "-i", "TOY/raw/all", "-o", "toy", "--skip-existing", "-d", "exposure IN (1..3)");
+    const skip = skystack(
+      "run",
+      "-b",
+      repo,
+      "-p",
+      PIPELINE,
+      "-i",
+      "TOY/raw/all",
+      "-o",
+      "toy",
+      "--skip-existing",
+      "-d",
+      "exposure IN (1..3)",
+    );
     expect(skip.status, skip.stderr).toBe(0);
     expect(skip.stderr).toMatch(/12 quanta: 0 ok, 12 skipped/);
-    const changed = skystack("run", "-b", repo, "-p", PIPELINE, "-i", "TOY/raw/all", "-o", "toy", "--skip-existing", "-c", "scale:factor=5");
+    const changed = skystack(
+      "run",
+      "-b",
+      repo,
+      "-p",
+      PIPELINE,
+      "-i",
+      "TOY/raw/all",
+      "-o",
+      "toy",
+      "--skip-existing",
+      "-c",
+      "scale:factor=5",
+    );
     expect(changed.status).toBe(1);
     expect(changed.stderr).toMatch(/config differs from the one already recorded in run toy\/run/);
   });
 
   it("gives identical outputs with child processes", async () => {
-    const r = skystack("run", "-b", repo, "-p", PIPELINE, "-i", "TOY/raw/all", "-o", "toy-proc", "-j", "2", "--mode", "process", "-d", "exposure IN (1..3)");
+    const r = skystack(
+      "run",
+      "-b",
+      repo,
+      "-p",
+      PIPELINE,
+      "-i",
+      "TOY/raw/all",
+      "-o",
+      "toy-proc",
+      "-j",
+      "2",
+      "--mode",
+      "process",
+      "-d",
+      "exposure IN (1..3)",
+    );
     expect(r.status, r.stderr).toBe(0);
     const b = await Butler.open(repo);
-    const sums = async (c: string) => Object.fromEntries((await b.queryDatasets(["scaled", "summed", "sumSummary"], { collections: [c] })).map((x) => [`${x.datasetType}@${dataIdKey(x.dataId)}`, x.sha256]));
+    const sums = async (c: string) =>
+      Object.fromEntries(
+        (await b.queryDatasets(["scaled", "summed", "sumSummary"], { collections: [c] })).map((x) => [
+          `${x.datasetType}@${dataIdKey(x.dataId)}`,
+          x.sha256,
+        ]),
+      );
     const a = await sums("toy-proc");
     expect(Object.keys(a)).toHaveLength(15);
     expect(a).toEqual(await sums("toy"));
   });
 
   it("isolates a failing quantum: the rest runs, downstream is blocked, exit status 1", () => {
-    const r = skystack("run", "-b", repo, "-p", PIPELINE, "-i", "TOY/raw/all", "-o", "toy-fail", "-j", "2", "-c", "scale:failOnDetectors=[2]", "--json");
+    const r = skystack(
+      "run",
+      "-b",
+      repo,
+      "-p",
+      PIPELINE,
+      "-i",
+      "TOY/raw/all",
+      "-o",
+      "toy-fail",
+      "-j",
+      "2",
+      "-c",
+      "scale:failOnDetectors=[2]",
+      "--json",
+    );
     expect(r.status).toBe(1);
-    const report = JSON.parse(r.stdout) as { counts: Record<string, number>; results: { id: string; status: string; error?: string }[] };
+    const report = JSON.parse(r.stdout) as {
+      counts: Record<string, number>;
+      results: { id: string; status: string; error?: string }[];
+    };
     expect(report.counts).toEqual({ ok: 8 + 2, skipped: 0, failed: 4, blocked: 1 });
     expect(report.results.find((x) => x.id === "sum/instrument=TOY,detector=2")).toMatchObject({ status: "blocked" });
-    expect(report.results.find((x) => x.id === "scale/instrument=TOY,exposure=4,detector=2")).toMatchObject({ status: "failed", error: "configured to fail on detector 2" });
-    expect(r.stderr).toMatch(/sum\/instrument=TOY,detector=2: blocked: upstream scale\/instrument=TOY,exposure=\d,detector=2 failed/);
+    expect(report.results.find((x) => x.id === "scale/instrument=TOY,exposure=4,detector=2")).toMatchObject({
+      status: "failed",
+      error: "configured to fail on detector 2",
+    });
+    expect(r.stderr).toMatch(
+      /sum\/instrument=TOY,detector=2: blocked: upstream scale\/instrument=TOY,exposure=\d,detector=2 failed/,
+    );
   });
 
   it("queries and removes runs from the CLI", () => {
     const q = skystack("butler", "query-datasets", repo, "summed", "--collections", "toy", "--where", "detector > 0");
     expect(q.status, q.stderr).toBe(0);
-    expect(q.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s+/)[2])).toEqual(["instrument=TOY,detector=1", "instrument=TOY,detector=2"]);
+    expect(
+      q.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(/\s+/)[2]),
+    ).toEqual(["instrument=TOY,detector=1", "instrument=TOY,detector=2"]);
     expect(skystack("butler", "remove-runs", repo, "toy-fail/run").status).toBe(1);
     const rm = skystack("butler", "remove-runs", repo, "toy-fail/run", "--unlink-from-chains");
     expect(rm.status, rm.stderr).toBe(0);

@@ -1,17 +1,43 @@
 // The toy pipeline's two tasks: scale each raw image, then sum the scaled images of each detector
 // over exposures. Small enough to check against analytic truth; used by the pipeline tests.
 import { Exposure } from "@skystack/afw";
-import { type ConfigOf, type Connections, type DataIdValues, defineConfig, field, type InputsOf, type OutputsOf, PipelineTask } from "@skystack/pipe";
+import {
+  type ConfigOf,
+  type Connections,
+  type DataIdValues,
+  defineConfig,
+  field,
+  type InputsOf,
+  type OutputsOf,
+  PipelineTask,
+} from "@skystack/pipe";
 
 const ScaleConfig = defineConfig("ScaleImageConfig", {
   factor: field.float({ doc: "Multiply every pixel by this", default: 2, units: "dimensionless" }),
   offset: field.float({ doc: "Then add this", default: 0, units: "adu" }),
-  failOnDetectors: field.list(field.int({ doc: "detector", default: 0 }), { doc: "Raise on these detectors (to exercise failure handling)", default: [] }),
+  failOnDetectors: field.list(field.int({ doc: "detector", default: 0 }), {
+    doc: "Raise on these detectors (to exercise failure handling)",
+    default: [],
+  }),
 });
 
 const scaleConnections = {
-  inputs: { raw: { datasetType: "raw", storageClass: "RawExposure", dimensions: ["instrument", "exposure", "detector"], doc: "raw image" } },
-  outputs: { scaled: { datasetType: "scaled", storageClass: "Exposure", dimensions: ["instrument", "exposure", "detector"], doc: "factor * raw + offset" } },
+  inputs: {
+    raw: {
+      datasetType: "raw",
+      storageClass: "RawExposure",
+      dimensions: ["instrument", "exposure", "detector"],
+      doc: "raw image",
+    },
+  },
+  outputs: {
+    scaled: {
+      datasetType: "scaled",
+      storageClass: "Exposure",
+      dimensions: ["instrument", "exposure", "detector"],
+      doc: "factor * raw + offset",
+    },
+  },
 } as const satisfies Connections;
 
 /** scaled = factor * raw + offset; variance = factor² × |raw| (Poisson-like, in adu²). */
@@ -23,7 +49,8 @@ export class ScaleImageTask extends PipelineTask<typeof ScaleConfig, typeof scal
   declare readonly config: Readonly<ConfigOf<typeof ScaleConfig>>;
 
   async run(inputs: InputsOf<typeof scaleConnections>, dataId: DataIdValues): Promise<OutputsOf<typeof scaleConnections>> {
-    if (this.config.failOnDetectors.includes(dataId.detector as number)) throw new Error(`configured to fail on detector ${dataId.detector}`);
+    if (this.config.failOnDetectors.includes(dataId.detector as number))
+      throw new Error(`configured to fail on detector ${dataId.detector}`);
     const raw = inputs.raw;
     const out = Exposure.make(raw.width, raw.height);
     const { factor, offset } = this.config;
@@ -45,10 +72,27 @@ const SumConfig = defineConfig("SumImagesConfig", {
 });
 
 const sumConnections = {
-  inputs: { scaled: { datasetType: "scaled", storageClass: "Exposure", dimensions: ["instrument", "exposure", "detector"], multiple: true } },
+  inputs: {
+    scaled: {
+      datasetType: "scaled",
+      storageClass: "Exposure",
+      dimensions: ["instrument", "exposure", "detector"],
+      multiple: true,
+    },
+  },
   outputs: {
-    summed: { datasetType: "summed", storageClass: "Exposure", dimensions: ["instrument", "detector"], doc: "pixel sum over exposures" },
-    summary: { datasetType: "sumSummary", storageClass: "StructuredData", dimensions: ["instrument", "detector"], doc: "inputs and totals" },
+    summed: {
+      datasetType: "summed",
+      storageClass: "Exposure",
+      dimensions: ["instrument", "detector"],
+      doc: "pixel sum over exposures",
+    },
+    summary: {
+      datasetType: "sumSummary",
+      storageClass: "StructuredData",
+      dimensions: ["instrument", "detector"],
+      doc: "inputs and totals",
+    },
   },
 } as const satisfies Connections;
 
@@ -61,7 +105,8 @@ export class SumImagesTask extends PipelineTask<typeof SumConfig, typeof sumConn
 
   async run(inputs: InputsOf<typeof sumConnections>, dataId: DataIdValues): Promise<OutputsOf<typeof sumConnections>> {
     const list = inputs.scaled;
-    if (list.length < this.config.minInputs) throw new Error(`detector ${dataId.detector}: ${list.length} inputs < minInputs ${this.config.minInputs}`);
+    if (list.length < this.config.minInputs)
+      throw new Error(`detector ${dataId.detector}: ${list.length} inputs < minInputs ${this.config.minInputs}`);
     const first = list[0]!;
     const out = Exposure.make(first.width, first.height);
     for (const e of list) {

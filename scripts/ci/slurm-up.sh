@@ -68,8 +68,10 @@ CONF
 # Foreground daemons (-D/-F), detached with setsid so they outlive this script; we keep their PIDs.
 if ! (munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1); then
   setsid runuser -u munge -- /usr/sbin/munged -F >/var/log/munge/munged.out 2>&1 </dev/null &
-  MUNGE_PID=$!
+  RUNUSER_PID=$!
   for _ in $(seq 50); do munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
+  # runuser stays as munged's parent: record munged itself, so slurm-down stops the daemon by PID.
+  MUNGE_PID=$(pgrep -P "$RUNUSER_PID" -x munged || echo "$RUNUSER_PID")
 else
   MUNGE_PID=$(pgrep -x munged | head -1 || true)
 fi

@@ -476,7 +476,7 @@ export function minOf(v: usize, lo: i32, hi: i32): f32 {
 }
 
 /**
- * Stack rows [y0, y1). stat: 0 mean, 1 median, 2 meanclip. Scratch at scr: 4*N f64.
+ * Stack rows [y0, y1). stat: 0 mean, 1 median, 2 meanclip. Scratch at scr: 4*N f64 + 16*N bytes.
  * Outputs: oi (f32), ov (f32, optional), om (i32, optional), oc (i32).
  */
 export function stackRows(
@@ -490,9 +490,57 @@ export function stackRows(
   const srt = scr + (<usize>N << 3) * 3;
   let wAll: f64 = 0;
   for (let i = 0; i < N; i++) wAll += load<f64>(wts + (<usize>i << 3));
+  const inf4 = f32x4.splat(Infinity);
+  const am4 = i32x4.splat(andMask);
+  const simd = stat == 1 && N <= 16;
+  const net = scr + (<usize>N << 5);
   for (let y = y0; y < y1; y++) {
+    let simdUntil = 0;
     for (let x = 0; x < W; x++) {
       const pix = (<usize>y * <usize>S + <usize>x) << 2;
+      if (simd && x >= simdUntil && x + 4 <= W) {
+        // Median of 4 pixels at once: odd-even transposition network on f32x4 lanes, taken when all
+        // 4 x N inputs are finite and unmasked (else these 4 pixels go through the scalar path).
+        let ok = true;
+        let orv = i32x4.splat(0);
+        for (let i = 0; i < N && ok; i++) {
+          const v = v128.load(<usize>load<u32>(imgs + (<usize>i << 2)) + pix);
+          if (!i32x4.all_true(f32x4.lt(f32x4.abs(v), inf4))) ok = false;
+          if (msks) {
+            const m = v128.load(<usize>load<u32>(msks + (<usize>i << 2)) + pix);
+            if (v128.any_true(v128.and(m, am4))) ok = false;
+            orv = v128.or(orv, m);
+          }
+          v128.store(net + (<usize>i << 4), v);
+        }
+        if (ok) {
+          for (let r = 0; r < N; r++) {
+            for (let i = r & 1; i + 1 < N; i += 2) {
+              const pa = net + (<usize>i << 4);
+              const a = v128.load(pa);
+              const b = v128.load(pa, 16);
+              v128.store(pa, f32x4.min(a, b));
+              v128.store(pa, f32x4.max(a, b), 16);
+            }
+          }
+          const lo = (N - 1) >> 1;
+          const hi = N >> 1;
+          for (let l = 0; l < 4; l++) {
+            const a = <f64>load<f32>(net + (<usize>lo << 4) + (<usize>l << 2));
+            const b = <f64>load<f32>(net + (<usize>hi << 4) + (<usize>l << 2));
+            const o = pix + (<usize>l << 2) - ((<usize>y * <usize>S) << 2) + ((<usize>y * <usize>OS) << 2);
+            store<f32>(oi + o, <f32>(lo == hi ? a : a + 0.5 * (b - a)));
+            let sv: f64 = 0;
+            if (vars) for (let i = 0; i < N; i++) sv += <f64>load<f32>(<usize>load<u32>(vars + (<usize>i << 2)) + pix + (<usize>l << 2));
+            if (ov) store<f32>(ov + o, vars ? <f32>(((Math.PI / 2) * sv) / (<f64>N * <f64>N)) : NaN);
+            if (om) store<i32>(om + o, i32x4.extract_lane(orv, 0) * <i32>(l == 0) | i32x4.extract_lane(orv, 1) * <i32>(l == 1) | i32x4.extract_lane(orv, 2) * <i32>(l == 2) | i32x4.extract_lane(orv, 3) * <i32>(l == 3));
+            store<i32>(oc + o, N);
+          }
+          x += 3;
+          continue;
+        }
+        simdUntil = x + 4;
+      }
       let n = 0, orBits = 0, rej = 0;
       for (let i = 0; i < N; i++) {
         const v = load<f32>(<usize>load<u32>(imgs + (<usize>i << 2)) + pix);
@@ -663,6 +711,39 @@ export function scaleRows(a: usize, va: usize, S: i32, o: usize, vo: usize, OS: 
       x = 0;
       for (; x + 4 <= W; x += 4) v128.store(wr + (<usize>x << 2), f32x4.mul(v128.load(vr + (<usize>x << 2)), c2));
       for (; x < W; x++) store<f32>(wr + (<usize>x << 2), load<f32>(vr + (<usize>x << 2)) * (c * c));
+    }
+  }
+}
+
+/** thresholdRuns that stores its result (run count or -1) at `cnt` (for workers, which cannot return values). */
+export function thresholdRunsTo(img: usize, msk: usize, W: i32, S: i32, y0: i32, y1: i32, t: f32, sign: f32, andMask: i32, out: usize, cap: i32, cnt: usize): void {
+  store<i32>(cnt, thresholdRuns(img, msk, W, S, y0, y1, t, sign, andMask, out, cap));
+}
+
+// ---------------------------------------------------------------- exact quantiles by histogram
+/** Counts finite vals[0..n) into nb bins: bin = clamp((x - mn) * scale, 0, nb-1) (u32 counts at h). */
+export function histo(v: usize, n: i32, mn: f64, scale: f64, nb: i32, h: usize): void {
+  memory.fill(h, 0, <usize>nb << 2);
+  for (let i = 0; i < n; i++) {
+    const u = (<f64>load<f32>(v + (<usize>i << 2)) - mn) * scale;
+    const b = u < 0 ? 0 : u >= <f64>nb ? nb - 1 : <i32>u;
+    const p = h + (<usize>b << 2);
+    store<u32>(p, load<u32>(p) + 1);
+  }
+}
+
+/** Copies the values whose bin has lut[bin] = t > 0 to dst at the cursor offs[t-1] (advanced). */
+export function collect(v: usize, n: i32, mn: f64, scale: f64, nb: i32, lut: usize, offs: usize, dst: usize): void {
+  for (let i = 0; i < n; i++) {
+    const x = load<f32>(v + (<usize>i << 2));
+    const u = (<f64>x - mn) * scale;
+    const b = u < 0 ? 0 : u >= <f64>nb ? nb - 1 : <i32>u;
+    const t = <i32>load<u8>(lut + <usize>b);
+    if (t) {
+      const po = offs + (<usize>(t - 1) << 2);
+      const o = load<i32>(po);
+      store<f32>(dst + (<usize>o << 2), x);
+      store<i32>(po, o + 1);
     }
   }
 }

@@ -39,7 +39,13 @@ export interface Backend {
   /** Releases planes from `alloc` or from a kernel result. */
   free(p: Planes): void;
   /** Separable convolution (correlation, afw convention): rows with kx, then columns with ky. */
-  convolveSeparable(src: Planes, kx: ArrayLike<number>, ky: ArrayLike<number>, opts?: ConvolveOptions, out?: Planes): Promise<Planes>;
+  convolveSeparable(
+    src: Planes,
+    kx: ArrayLike<number>,
+    ky: ArrayLike<number>,
+    opts?: ConvolveOptions,
+    out?: Planes,
+  ): Promise<Planes>;
   /** General 2-D convolution (correlation) with a kernel image. */
   convolve2d(src: Planes, kernel: Kernel2D, opts?: ConvolveOptions, out?: Planes): Promise<Planes>;
   /** Resampling onto a destination grid. */
@@ -51,7 +57,15 @@ export interface Backend {
   /** Cell statistics on a background grid of nx x ny cells. */
   binStatistics(src: Planes, nx: number, ny: number, statistic: CellStatistic, ctrl?: StatsControl): Promise<CellGrid>;
   /** Weighted least-squares 2-D Chebyshev fit to (x, y, value) points. */
-  chebyshevFit(x: ArrayLike<number>, y: ArrayLike<number>, v: ArrayLike<number>, w: ArrayLike<number> | null, orderX: number, orderY: number, box: { xmin: number; xmax: number; ymin: number; ymax: number }): Promise<Chebyshev2D>;
+  chebyshevFit(
+    x: ArrayLike<number>,
+    y: ArrayLike<number>,
+    v: ArrayLike<number>,
+    w: ArrayLike<number> | null,
+    orderX: number,
+    orderY: number,
+    box: { xmin: number; xmax: number; ymin: number; ymax: number },
+  ): Promise<Chebyshev2D>;
   /** Evaluates a Chebyshev2D at every pixel centre of a width x height image. */
   chebyshevEval(c: Chebyshev2D, width: number, height: number): Promise<Float32Array>;
   /** Interpolates a cell grid to full resolution: columns in y then rows in x (afw), Akima where >= 5 points. */
@@ -104,7 +118,8 @@ export async function tryBackend(name: BackendName): Promise<Backend | string> {
 
 /** Chooses the backend used by `getBackend()` (overrides SKYSTACK_BACKEND); null = automatic. */
 export function setBackend(name: BackendName | null): void {
-  if (name !== null && !registry.has(name)) throw new KernelError("backend", `unknown backend "${name}"; have ${registeredBackends().join(", ")}`);
+  if (name !== null && !registry.has(name))
+    throw new KernelError("backend", `unknown backend "${name}"; have ${registeredBackends().join(", ")}`);
   chosen = name;
 }
 
@@ -120,7 +135,8 @@ function envChoice(): string | undefined {
 export async function getBackend(): Promise<Backend> {
   const explicit = chosen ?? envChoice();
   if (explicit) {
-    if (!registry.has(explicit as BackendName)) throw new KernelError("SKYSTACK_BACKEND", `unknown backend "${explicit}"; have ${registeredBackends().join(", ")}`);
+    if (!registry.has(explicit as BackendName))
+      throw new KernelError("SKYSTACK_BACKEND", `unknown backend "${explicit}"; have ${registeredBackends().join(", ")}`);
     const b = await tryBackend(explicit as BackendName);
     if (typeof b === "string") throw new KernelError("SKYSTACK_BACKEND", b);
     return b;

@@ -14,19 +14,31 @@ import { registerBackend } from "./backend.js";
 import { createTsBackend } from "./ts/backend.js";
 
 export type * from "./api.js";
-export { type Backend, type BackendName, getBackend, registerBackend, registeredBackends, setBackend, tryBackend } from "./backend.js";
-export { checkPlanes, KernelError, MaskBits, makePlanes, type Planes } from "./types.js";
-export { gaussianKernel1d } from "./ts/common.js";
+export {
+  type Backend,
+  type BackendName,
+  getBackend,
+  registerBackend,
+  registeredBackends,
+  setBackend,
+  tryBackend,
+} from "./backend.js";
 export { LANCZOS_SAMPLES, lanczosExact, lanczosTable } from "./lanczos.js";
-export { rowBand } from "./ts/stack.js";
-export { cellEdges, interpolant } from "./ts/background.js";
-export { IQR_TO_SIGMA, quantileSorted } from "./ts/statistics.js";
 export { createTsBackend, KERNEL_NAMES } from "./ts/backend.js";
+export { cellEdges, interpolant } from "./ts/background.js";
+export { gaussianKernel1d } from "./ts/common.js";
+export { rowBand } from "./ts/stack.js";
+export { IQR_TO_SIGMA, quantileSorted } from "./ts/statistics.js";
+export { checkPlanes, KernelError, MaskBits, makePlanes, type Planes } from "./types.js";
 export { createWasmBackend, type WasmBackendOptions } from "./wasm/backend.js";
-export { createWebGpuBackend } from "./webgpu/backend.js";
+export { createWebGpuBackend, type WebGpuBackendOptions } from "./webgpu/backend.js";
 
-/** Priorities of the built-in backends (higher wins in automatic selection). */
-export const BACKEND_PRIORITY = { wasm: 200, webgpu: 100, ts: 0 } as const;
+/**
+ * Priorities of the built-in backends (higher wins in automatic selection). webgpu ranks below ts:
+ * it is used only when chosen (SKYSTACK_BACKEND=webgpu or setBackend), because on the software
+ * Vulkan driver it is slower than wasm and has crashed processes (README, "WebGPU").
+ */
+export const BACKEND_PRIORITY = { wasm: 200, ts: 0, webgpu: -10 } as const;
 
 registerBackend("ts", BACKEND_PRIORITY.ts, async () => createTsBackend());
 registerBackend("wasm", BACKEND_PRIORITY.wasm, async () => {

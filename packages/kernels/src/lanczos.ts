@@ -22,7 +22,8 @@ export function lanczosTable(n: number): Float32Array {
   let t = tables.get(n);
   if (!t) {
     t = new Float32Array(n * LANCZOS_SAMPLES + 2);
-    for (let i = 0; i <= n * LANCZOS_SAMPLES; i++) t[i] = i % LANCZOS_SAMPLES === 0 && i > 0 ? 0 : lanczosExact(i / LANCZOS_SAMPLES, n);
+    for (let i = 0; i <= n * LANCZOS_SAMPLES; i++)
+      t[i] = i % LANCZOS_SAMPLES === 0 && i > 0 ? 0 : lanczosExact(i / LANCZOS_SAMPLES, n);
     tables.set(n, t);
   }
   return t;

@@ -48,12 +48,15 @@ export class KernelError extends Error {
 export function checkPlanes(p: Planes, name = "planes"): Planes {
   const { width, height, stride } = p;
   if (!Number.isInteger(width) || width < 1) throw new KernelError(`${name}.width`, `must be a positive integer, got ${width}`);
-  if (!Number.isInteger(height) || height < 1) throw new KernelError(`${name}.height`, `must be a positive integer, got ${height}`);
-  if (!Number.isInteger(stride) || stride < width) throw new KernelError(`${name}.stride`, `must be an integer >= width (${width}), got ${stride}`);
+  if (!Number.isInteger(height) || height < 1)
+    throw new KernelError(`${name}.height`, `must be a positive integer, got ${height}`);
+  if (!Number.isInteger(stride) || stride < width)
+    throw new KernelError(`${name}.stride`, `must be an integer >= width (${width}), got ${stride}`);
   const need = (height - 1) * stride + width;
   if (p.image.length < need) throw new KernelError(`${name}.image`, `has ${p.image.length} elements, needs ${need}`);
   if (p.mask && p.mask.length < need) throw new KernelError(`${name}.mask`, `has ${p.mask.length} elements, needs ${need}`);
-  if (p.variance && p.variance.length < need) throw new KernelError(`${name}.variance`, `has ${p.variance.length} elements, needs ${need}`);
+  if (p.variance && p.variance.length < need)
+    throw new KernelError(`${name}.variance`, `has ${p.variance.length} elements, needs ${need}`);
   return p;
 }
 

@@ -90,24 +90,56 @@ function rotGrid(w: number, h: number, deg: number, dx: number, dy: number, scal
   const s = Math.sin((deg * Math.PI) / 180) * scale;
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;
-  return { kind: "affine", width: w, height: h, a: c, b: -s, c: cx - c * cx + s * cy + dx, d: s, e: c, f: cy - s * cx - c * cy + dy };
+  return {
+    kind: "affine",
+    width: w,
+    height: h,
+    a: c,
+    b: -s,
+    c: cx - c * cx + s * cy + dx,
+    d: s,
+    e: c,
+    f: cy - s * cx - c * cy + dy,
+  };
 }
 function coordsGrid(g: ResampleGrid & { kind: "affine" }): ResampleGrid {
   const x = new Float64Array(g.width * g.height);
   const y = new Float64Array(g.width * g.height);
-  for (let j = 0; j < g.height; j++) for (let i = 0; i < g.width; i++) {
-    x[j * g.width + i] = g.a * i + g.b * j + g.c + 0.01 * Math.sin(i);
-    y[j * g.width + i] = g.d * i + g.e * j + g.f;
-  }
+  for (let j = 0; j < g.height; j++)
+    for (let i = 0; i < g.width; i++) {
+      x[j * g.width + i] = g.a * i + g.b * j + g.c + 0.01 * Math.sin(i);
+      y[j * g.width + i] = g.d * i + g.e * j + g.f;
+    }
   x[0] = Number.NaN;
   return { kind: "coords", width: g.width, height: g.height, x, y };
 }
 for (const [iname, img] of IMAGES) {
   for (const kernel of ["lanczos3", "lanczos4", "lanczos5", "bilinear", "nearest"] as const) {
     const g = rotGrid(img.width, img.height, 2, 0.37, -0.21) as ResampleGrid & { kind: "affine" };
-    cases.push({ kernel: "resample", name: `${iname}, ${kernel}, rotated 2 deg`, run: (b, a) => b.resample(place(b, img, a), g, { kernel }), compare: pd, planes: (r) => r as Planes });
-    cases.push({ kernel: "resample", name: `${iname}, ${kernel}, integer shift`, run: (b, a) => b.resample(place(b, img, a), rotGrid(img.width, img.height, 0, 1, -2), { kernel }), compare: pd });
-    cases.push({ kernel: "resample", name: `${iname}, ${kernel}, coords grid + flux`, run: (b, a) => b.resample(place(b, img, a), coordsGrid(rotGrid(img.width + 3, img.height + 1, 10, 0.3, 0.2, 0.7) as ResampleGrid & { kind: "affine" }), { kernel, conserveFlux: true }), compare: pd });
+    cases.push({
+      kernel: "resample",
+      name: `${iname}, ${kernel}, rotated 2 deg`,
+      run: (b, a) => b.resample(place(b, img, a), g, { kernel }),
+      compare: pd,
+      planes: (r) => r as Planes,
+    });
+    cases.push({
+      kernel: "resample",
+      name: `${iname}, ${kernel}, integer shift`,
+      run: (b, a) => b.resample(place(b, img, a), rotGrid(img.width, img.height, 0, 1, -2), { kernel }),
+      compare: pd,
+    });
+    cases.push({
+      kernel: "resample",
+      name: `${iname}, ${kernel}, coords grid + flux`,
+      run: (b, a) =>
+        b.resample(
+          place(b, img, a),
+          coordsGrid(rotGrid(img.width + 3, img.height + 1, 10, 0.3, 0.2, 0.7) as ResampleGrid & { kind: "affine" }),
+          { kernel, conserveFlux: true },
+        ),
+      compare: pd,
+    });
   }
 }
 
@@ -130,11 +162,20 @@ for (const [iname, img] of IMAGES) {
     ["defaults", undefined, {}],
     ["andMask BAD|SAT|NO_DATA", undefined, { andMask: 0b100000011 }],
     ["andMask -1 (only unmasked pixels)", undefined, { andMask: -1 }],
-    ["box", { box: { x0: 0, y0: 0, width: Math.ceil(img.width / 2), height: Math.ceil(img.height / 2) } }, { numSigmaClip: 2, numIter: 5 }],
+    [
+      "box",
+      { box: { x0: 0, y0: 0, width: Math.ceil(img.width / 2), height: Math.ceil(img.height / 2) } },
+      { numSigmaClip: 2, numIter: 5 },
+    ],
     ["weights", { weights }, { numIter: 1 }],
     ["indices", { indices: Int32Array.from({ length: Math.min(7, img.width) }, (_, i) => i) }, {}],
   ] as const) {
-    cases.push({ kernel: "statistics", name: `${iname}, ${cname}`, run: (b, a) => b.statistics(place(b, img, a), region as never, ctrl), compare: statsDiff });
+    cases.push({
+      kernel: "statistics",
+      name: `${iname}, ${cname}`,
+      run: (b, a) => b.statistics(place(b, img, a), region as never, ctrl),
+      compare: statsDiff,
+    });
   }
   cases.push({
     kernel: "binStatistics",
@@ -143,21 +184,49 @@ for (const [iname, img] of IMAGES) {
     compare: (r, g) => {
       const x = r as { values: Float64Array };
       const y = g as { values: Float64Array };
-      for (let i = 0; i < x.values.length; i++) if (!(Object.is(x.values[i], y.values[i]) || Math.abs(x.values[i]! - y.values[i]!) <= 1e-9 * Math.abs(x.values[i]!))) return `cell ${i}: ${x.values[i]} vs ${y.values[i]}`;
+      for (let i = 0; i < x.values.length; i++)
+        if (!(Object.is(x.values[i], y.values[i]) || Math.abs(x.values[i]! - y.values[i]!) <= 1e-9 * Math.abs(x.values[i]!)))
+          return `cell ${i}: ${x.values[i]} vs ${y.values[i]}`;
       return null;
     },
   });
 }
 
+// Large regions (> 65536 pixels: the wasm backend's histogram quantiles), with outliers and NaN.
+for (const [iname, img] of [
+  ["300x250 with stars", synth(300, 250, { seed: 21, nanFraction: 0.01 })],
+  [
+    "260x260 constant plus one outlier",
+    (() => {
+      const p = synth(260, 260, { seed: 22, nanFraction: 0, maskFraction: 0 });
+      p.image.fill(5);
+      p.image[777] = 1e6;
+      return p;
+    })(),
+  ],
+] as const) {
+  for (const ctrl of [{}, { andMask: 0b11, numSigmaClip: 2.5, numIter: 4 }]) {
+    cases.push({
+      kernel: "statistics",
+      name: `${iname}, ${JSON.stringify(ctrl)}`,
+      run: (b, a) => b.statistics(place(b, img, a), undefined, ctrl),
+      compare: statsDiff,
+    });
+  }
+}
+
 // Stacking.
 const stackImgs = (w: number, h: number, n: number, stride?: number): Planes[] =>
-  Array.from({ length: n }, (_, i) => synth(w, h, { seed: 100 + i, nanFraction: 0.05, maskFraction: 0.1, ...(stride ? { stride } : {}) }));
+  Array.from({ length: n }, (_, i) =>
+    synth(w, h, { seed: 100 + i, nanFraction: 0.05, maskFraction: 0.1, ...(stride ? { stride } : {}) }),
+  );
 const stackDiff = (r: unknown, g: unknown): string | null => {
   const d = pd(r, g);
   if (d) return d;
   const a = r as StackResult;
   const b = g as StackResult;
-  for (let y = 0; y < a.height; y++) for (let x = 0; x < a.width; x++) if (a.count[y * a.stride + x] !== b.count[y * b.stride + x]) return `count(${x},${y})`;
+  for (let y = 0; y < a.height; y++)
+    for (let x = 0; x < a.width; x++) if (a.count[y * a.stride + x] !== b.count[y * b.stride + x]) return `count(${x},${y})`;
   return null;
 };
 for (const [sname, imgs] of [
@@ -170,14 +239,22 @@ for (const [sname, imgs] of [
     cases.push({
       kernel: "stack",
       name: `${sname}, ${statistic}`,
-      run: (b, a) => b.stack(imgs.map((p) => place(b, p, a)), { statistic, andMask: 0b11, maskPropagationThresholds: { 0: 0.3, 1: 0.0 } }),
+      run: (b, a) =>
+        b.stack(
+          imgs.map((p) => place(b, p, a)),
+          { statistic, andMask: 0b11, maskPropagationThresholds: { 0: 0.3, 1: 0.0 } },
+        ),
       compare: stackDiff,
       planes: (r) => r as Planes,
     });
     cases.push({
       kernel: "stack",
       name: `${sname}, ${statistic}, weighted`,
-      run: (b, a) => b.stack(imgs.map((p) => place(b, p, a)), { statistic, weights: imgs.map((_, i) => 1 + i), numSigmaClip: 1.5 }),
+      run: (b, a) =>
+        b.stack(
+          imgs.map((p) => place(b, p, a)),
+          { statistic, weights: imgs.map((_, i) => 1 + i), numSigmaClip: 1.5 },
+        ),
       compare: stackDiff,
     });
   }
@@ -189,7 +266,8 @@ const fpDiff = (r: unknown, g: unknown): string | null => {
   const b = g as Footprint[];
   if (a.length !== b.length) return `${b.length} footprints, oracle ${a.length}`;
   for (let i = 0; i < a.length; i++) {
-    if (JSON.stringify({ ...a[i], spans: [...a[i]!.spans] }) !== JSON.stringify({ ...b[i], spans: [...b[i]!.spans] })) return `footprint ${i} differs`;
+    if (JSON.stringify({ ...a[i], spans: [...a[i]!.spans] }) !== JSON.stringify({ ...b[i], spans: [...b[i]!.spans] }))
+      return `footprint ${i} differs`;
   }
   return null;
 };
@@ -200,29 +278,60 @@ for (const [iname, img] of IMAGES) {
     ["andMask, includeMultiplier 1.5", { threshold: 12, andMask: 0b11, includeMultiplier: 1.5 }],
     ["threshold above everything", { threshold: 1e9 }],
   ] as const) {
-    cases.push({ kernel: "detect", name: `${iname}, ${oname}`, run: (b, a) => b.detect(place(b, img, a), opts), compare: fpDiff });
+    cases.push({
+      kernel: "detect",
+      name: `${iname}, ${oname}`,
+      run: (b, a) => b.detect(place(b, img, a), opts),
+      compare: fpDiff,
+    });
   }
 }
 
 // Elementwise, histogram and background fits.
 for (const [iname, img] of IMAGES) {
   const other = synth(img.width, img.height, { seed: 77, stride: img.stride, mask: !!img.mask, variance: !!img.variance });
-  for (const op of ["add", "sub", "mul", "div"] as const) cases.push({ kernel: "arith", name: `${iname}, ${op}`, run: (b, a) => b.arith(place(b, img, a), place(b, other, a), op), compare: pd });
-  cases.push({ kernel: "scale", name: `${iname}, x -2.5`, run: (b, a) => b.scale(place(b, img, a), -2.5), compare: pd, planes: (r) => r as Planes });
+  for (const op of ["add", "sub", "mul", "div"] as const)
+    cases.push({
+      kernel: "arith",
+      name: `${iname}, ${op}`,
+      run: (b, a) => b.arith(place(b, img, a), place(b, other, a), op),
+      compare: pd,
+    });
+  cases.push({
+    kernel: "scale",
+    name: `${iname}, x -2.5`,
+    run: (b, a) => b.scale(place(b, img, a), -2.5),
+    compare: pd,
+    planes: (r) => r as Planes,
+  });
   cases.push({ kernel: "clip", name: `${iname}, [9, 11]`, run: (b, a) => b.clip(place(b, img, a), 9, 11), compare: pd });
   cases.push({
     kernel: "histogram",
     name: `${iname}, 16 bins`,
     run: (b, a) => b.histogram(place(b, img, a), { nbins: 16, min: 5, max: 15, andMask: 1 }),
-    compare: (r, g) => (JSON.stringify([...(r as Uint32Array)]) === JSON.stringify([...(g as Uint32Array)]) ? null : "histogram differs"),
+    compare: (r, g) =>
+      JSON.stringify([...(r as Uint32Array)]) === JSON.stringify([...(g as Uint32Array)]) ? null : "histogram differs",
   });
 }
-const cheb = { orderX: 2, orderY: 1, coeffs: Float64Array.from([1, 0.5, -0.25, 0.1, 0.2, 0.05]), xmin: -0.5, xmax: 30.5, ymin: -0.5, ymax: 20.5 };
+const cheb = {
+  orderX: 2,
+  orderY: 1,
+  coeffs: Float64Array.from([1, 0.5, -0.25, 0.1, 0.2, 0.05]),
+  xmin: -0.5,
+  xmax: 30.5,
+  ymin: -0.5,
+  ymax: 20.5,
+};
 cases.push({
   kernel: "chebyshevEval",
   name: "order (2,1) on 31x21",
   run: (b) => b.chebyshevEval(cheb, 31, 21),
-  compare: (r, g) => planesDiff({ width: 31, height: 21, stride: 31, image: r as Float32Array }, { width: 31, height: 21, stride: 31, image: g as Float32Array }, FLOAT_TOL),
+  compare: (r, g) =>
+    planesDiff(
+      { width: 31, height: 21, stride: 31, image: r as Float32Array },
+      { width: 31, height: 21, stride: 31, image: g as Float32Array },
+      FLOAT_TOL,
+    ),
 });
 cases.push({
   kernel: "chebyshevFit",
@@ -232,14 +341,16 @@ cases.push({
     const ys: number[] = [];
     const vs: number[] = [];
     const img = await oracle.chebyshevEval(cheb, 31, 21);
-    for (let y = 0; y < 21; y += 4) for (let x = 0; x < 31; x += 5) {
-      xs.push(x);
-      ys.push(y);
-      vs.push(img[y * 31 + x]!);
-    }
+    for (let y = 0; y < 21; y += 4)
+      for (let x = 0; x < 31; x += 5) {
+        xs.push(x);
+        ys.push(y);
+        vs.push(img[y * 31 + x]!);
+      }
     return (await b.chebyshevFit(xs, ys, vs, null, 2, 1, cheb)).coeffs;
   },
-  compare: (r, g) => ((g as Float64Array).every((v, i) => Math.abs(v - (r as Float64Array)[i]!) < 1e-9) ? null : "coefficients differ"),
+  compare: (r, g) =>
+    (g as Float64Array).every((v, i) => Math.abs(v - (r as Float64Array)[i]!) < 1e-9) ? null : "coefficients differ",
 });
 cases.push({
   kernel: "interpolateGrid",
@@ -247,11 +358,26 @@ cases.push({
   run: async (b) => {
     const values = Float64Array.from({ length: 30 }, (_, i) => Math.sin(i) * 3 + i * 0.1);
     values[7] = Number.NaN;
-    return b.interpolateGrid({ nx: 6, ny: 5, values, variances: new Float64Array(30).fill(1), centreX: Float64Array.from({ length: 6 }, (_, i) => 4.5 + 10 * i), centreY: Float64Array.from({ length: 5 }, (_, i) => 4.5 + 10 * i) }, 60, 50);
+    return b.interpolateGrid(
+      {
+        nx: 6,
+        ny: 5,
+        values,
+        variances: new Float64Array(30).fill(1),
+        centreX: Float64Array.from({ length: 6 }, (_, i) => 4.5 + 10 * i),
+        centreY: Float64Array.from({ length: 5 }, (_, i) => 4.5 + 10 * i),
+      },
+      60,
+      50,
+    );
   },
-  compare: (r, g) => planesDiff({ width: 60, height: 50, stride: 60, image: r as Float32Array }, { width: 60, height: 50, stride: 60, image: g as Float32Array }, FLOAT_TOL),
+  compare: (r, g) =>
+    planesDiff(
+      { width: 60, height: 50, stride: 60, image: r as Float32Array },
+      { width: 60, height: 50, stride: 60, image: g as Float32Array },
+      FLOAT_TOL,
+    ),
 });
-
 
 /** Runs every case of `backend` against the oracle; returns failures per kernel. */
 export async function runCases(backend: Backend, filter?: (c: Case) => boolean): Promise<Map<string, string[]>> {

@@ -13,7 +13,9 @@ const candidates: [string, () => Promise<Backend | string>][] = [
   ["wasm/1 thread", () => createWasmBackend({ threads: 1 })],
   ["wasm/3 threads", () => createWasmBackend({ threads: 3 })],
 ];
-const started = await Promise.all(candidates.map(async ([n, f]) => [n, await f().catch((e: unknown) => `failed to start: ${String(e)}`)] as const));
+const started = await Promise.all(
+  candidates.map(async ([n, f]) => [n, await f().catch((e: unknown) => `failed to start: ${String(e)}`)] as const),
+);
 
 it("the wasm backend starts (it must in CI)", () => {
   const w = started.find(([n]) => n === "wasm/1 thread")![1];

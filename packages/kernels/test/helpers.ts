@@ -60,12 +60,22 @@ export function copyInto(p: Planes, alloc: (w: number, h: number, q: { mask?: bo
 }
 
 /** First difference between two float planes beyond tol * max(1, max|ref|); NaN/inf must match exactly. */
-export function floatDiff(name: string, ref: Float32Array, got: Float32Array, width: number, height: number, rs: number, gs: number, tol: number): string | null {
+export function floatDiff(
+  name: string,
+  ref: Float32Array,
+  got: Float32Array,
+  width: number,
+  height: number,
+  rs: number,
+  gs: number,
+  tol: number,
+): string | null {
   let scale = 1;
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const v = Math.abs(ref[y * rs + x]!);
-    if (Number.isFinite(v) && v > scale) scale = v;
-  }
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const v = Math.abs(ref[y * rs + x]!);
+      if (Number.isFinite(v) && v > scale) scale = v;
+    }
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const a = ref[y * rs + x]!;
@@ -74,7 +84,8 @@ export function floatDiff(name: string, ref: Float32Array, got: Float32Array, wi
         if (!Object.is(a, b) && !(Number.isNaN(a) && Number.isNaN(b))) return `${name}(${x},${y}): ref ${a}, got ${b}`;
         continue;
       }
-      if (Math.abs(a - b) > tol * scale) return `${name}(${x},${y}): ref ${a}, got ${b} (|diff| ${Math.abs(a - b)} > ${tol * scale})`;
+      if (Math.abs(a - b) > tol * scale)
+        return `${name}(${x},${y}): ref ${a}, got ${b} (|diff| ${Math.abs(a - b)} > ${tol * scale})`;
     }
   }
   return null;
@@ -82,7 +93,8 @@ export function floatDiff(name: string, ref: Float32Array, got: Float32Array, wi
 
 /** First difference between two planes: image/variance within tol, mask exact. */
 export function planesDiff(ref: Planes, got: Planes, tol: number): string | null {
-  if (ref.width !== got.width || ref.height !== got.height) return `size ${got.width}x${got.height} != ${ref.width}x${ref.height}`;
+  if (ref.width !== got.width || ref.height !== got.height)
+    return `size ${got.width}x${got.height} != ${ref.width}x${ref.height}`;
   const d = floatDiff("image", ref.image, got.image, ref.width, ref.height, ref.stride, got.stride, tol);
   if (d) return d;
   if (!!ref.variance !== !!got.variance) return "variance presence differs";
@@ -92,23 +104,25 @@ export function planesDiff(ref: Planes, got: Planes, tol: number): string | null
   }
   if (!!ref.mask !== !!got.mask) return "mask presence differs";
   if (ref.mask && got.mask) {
-    for (let y = 0; y < ref.height; y++) for (let x = 0; x < ref.width; x++) {
-      const a = ref.mask[y * ref.stride + x]!;
-      const b = got.mask[y * got.stride + x]!;
-      if (a !== b) return `mask(${x},${y}): ref ${a}, got ${b}`;
-    }
+    for (let y = 0; y < ref.height; y++)
+      for (let x = 0; x < ref.width; x++) {
+        const a = ref.mask[y * ref.stride + x]!;
+        const b = got.mask[y * got.stride + x]!;
+        if (a !== b) return `mask(${x},${y}): ref ${a}, got ${b}`;
+      }
   }
   return null;
 }
 
 /** Exact (bitwise) equality of two planes, for determinism checks. */
 export function planesIdentical(a: Planes, b: Planes): boolean {
-  for (let y = 0; y < a.height; y++) for (let x = 0; x < a.width; x++) {
-    const i = y * a.stride + x;
-    const j = y * b.stride + x;
-    if (!Object.is(a.image[i], b.image[j])) return false;
-    if (a.variance && !Object.is(a.variance[i], b.variance![j])) return false;
-    if (a.mask && a.mask[i] !== b.mask![j]) return false;
-  }
+  for (let y = 0; y < a.height; y++)
+    for (let x = 0; x < a.width; x++) {
+      const i = y * a.stride + x;
+      const j = y * b.stride + x;
+      if (!Object.is(a.image[i], b.image[j])) return false;
+      if (a.variance && !Object.is(a.variance[i], b.variance![j])) return false;
+      if (a.mask && a.mask[i] !== b.mask![j]) return false;
+    }
   return true;
 }

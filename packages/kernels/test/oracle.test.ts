@@ -1,9 +1,20 @@
 // The `ts` oracle against independent truth: hand-computed values, analytic results, numpy/scipy,
 // and an independent flood-fill labelling.
-import { cellEdges, createTsBackend, gaussianKernel1d, interpolant, LANCZOS_SAMPLES, lanczosExact, lanczosTable, MaskBits, makePlanes, type Planes } from "@skystack/kernels";
+import {
+  cellEdges,
+  createTsBackend,
+  gaussianKernel1d,
+  interpolant,
+  LANCZOS_SAMPLES,
+  lanczosExact,
+  lanczosTable,
+  MaskBits,
+  makePlanes,
+  type Planes,
+} from "@skystack/kernels";
 import { describe, expect, it } from "vitest";
-import { findPython, runPython } from "./python.js";
 import { rng, synth } from "./helpers.js";
+import { findPython, runPython } from "./python.js";
 
 const ts = createTsBackend();
 const numpyPy = findPython("numpy");
@@ -62,13 +73,17 @@ describe("statistics (lsst-anatomy 1.7)", () => {
     expect(Number.isNaN(none.mean) && Number.isNaN(none.median) && Number.isNaN(none.meanClip)).toBe(true);
   });
 
-  it.skipIf(!numpyPy)(`mean, variance, median, quartiles and weighted mean agree with numpy${numpyPy ? "" : " (skipped: no python with numpy)"}`, async () => {
-    const p = synth(50, 40, { seed: 9, nanFraction: 0.03, maskFraction: 0.1 });
-    const w = Float32Array.from({ length: p.image.length }, (_, i) => 0.5 + ((i * 7) % 11) / 10);
-    const andMask = MaskBits.BAD | MaskBits.SAT | MaskBits.CR;
-    const s = await ts.statistics(p, { weights: w }, { andMask });
-    const su = await ts.statistics(p, undefined, { andMask });
-    const r = runPython(numpyPy!, `
+  it.skipIf(!numpyPy)(
+    `mean, variance, median, quartiles and weighted mean agree with numpy${numpyPy ? "" : " (skipped: no python with numpy)"}`,
+    async () => {
+      const p = synth(50, 40, { seed: 9, nanFraction: 0.03, maskFraction: 0.1 });
+      const w = Float32Array.from({ length: p.image.length }, (_, i) => 0.5 + ((i * 7) % 11) / 10);
+      const andMask = MaskBits.BAD | MaskBits.SAT | MaskBits.CR;
+      const s = await ts.statistics(p, { weights: w }, { andMask });
+      const su = await ts.statistics(p, undefined, { andMask });
+      const r = runPython(
+        numpyPy!,
+        `
 x = np.array(inp["x"], dtype=np.float32).astype(np.float64); m = np.array(inp["m"]); w = np.array(inp["w"], dtype=np.float32).astype(np.float64)
 keep = ((m & inp["andMask"]) == 0) & np.isfinite(x)
 v = x[keep]; ww = w[keep]
@@ -77,17 +92,20 @@ sw = ww.sum(); sw2 = (ww*ww).sum()
 varw = (ww*(v-mw)**2).sum()/sw * sw*sw/(sw*sw - sw2)
 out = dict(n=int(keep.sum()), mean=float(v.mean()), var=float(v.var(ddof=1)), med=float(np.median(v)),
   q1=float(np.percentile(v, 25)), q3=float(np.percentile(v, 75)), mw=float(mw), varw=float(varw))
-`, { x: Array.from(p.image, (v) => (Number.isNaN(v) ? null : v)), m: Array.from(p.mask!), w: Array.from(w), andMask }) as Record<string, number>;
-    // numpy json gives null for NaN inputs -> np.array of None would fail; we pass null and cast via float32 below
-    expect(su.npoint).toBe(r.n);
-    expect(su.mean).toBeCloseTo(r.mean!, 10);
-    expect(su.variance).toBeCloseTo(r.var!, 9);
-    expect(su.median).toBe(r.med);
-    expect(su.q1).toBeCloseTo(r.q1!, 12);
-    expect(su.q3).toBeCloseTo(r.q3!, 12);
-    expect(s.mean).toBeCloseTo(r.mw!, 10);
-    expect(s.variance).toBeCloseTo(r.varw!, 9);
-  });
+`,
+        { x: Array.from(p.image, (v) => (Number.isNaN(v) ? null : v)), m: Array.from(p.mask!), w: Array.from(w), andMask },
+      ) as Record<string, number>;
+      // numpy json gives null for NaN inputs -> np.array of None would fail; we pass null and cast via float32 below
+      expect(su.npoint).toBe(r.n);
+      expect(su.mean).toBeCloseTo(r.mean!, 10);
+      expect(su.variance).toBeCloseTo(r.var!, 9);
+      expect(su.median).toBe(r.med);
+      expect(su.q1).toBeCloseTo(r.q1!, 12);
+      expect(su.q3).toBeCloseTo(r.q3!, 12);
+      expect(s.mean).toBeCloseTo(r.mw!, 10);
+      expect(s.variance).toBeCloseTo(r.varw!, 9);
+    },
+  );
 });
 
 describe("convolution", () => {
@@ -125,22 +143,29 @@ describe("convolution", () => {
     expect(o.mask![0]).toBe(MaskBits.EDGE);
   });
 
-  it.skipIf(!scipyPy)(`Gaussian matches scipy.ndimage.correlate1d in the interior${scipyPy ? "" : " (skipped: no python with scipy)"}`, async () => {
-    const p = synth(60, 45, { seed: 3, nanFraction: 0, mask: false, variance: false });
-    const k = gaussianKernel1d(2);
-    const o = await ts.convolveSeparable(p, k, k);
-    const r = runPython(scipyPy!, `
+  it.skipIf(!scipyPy)(
+    `Gaussian matches scipy.ndimage.correlate1d in the interior${scipyPy ? "" : " (skipped: no python with scipy)"}`,
+    async () => {
+      const p = synth(60, 45, { seed: 3, nanFraction: 0, mask: false, variance: false });
+      const k = gaussianKernel1d(2);
+      const o = await ts.convolveSeparable(p, k, k);
+      const r = runPython(
+        scipyPy!,
+        `
 from scipy.ndimage import correlate1d
 a = np.array(inp["a"], dtype=np.float32).reshape(45, 60).astype(np.float64)
 k = np.array(inp["k"])
 b = correlate1d(correlate1d(a, k, axis=1), k, axis=0)
 out = b[7:-7, 7:-7].ravel().tolist()
-`, { a: Array.from(p.image), k: Array.from(k) }) as number[];
-    let maxd = 0;
-    let i = 0;
-    for (let y = 7; y < 38; y++) for (let x = 7; x < 53; x++) maxd = Math.max(maxd, Math.abs(o.image[y * 60 + x]! - r[i++]!));
-    expect(maxd).toBeLessThan(1e-4);
-  });
+`,
+        { a: Array.from(p.image), k: Array.from(k) },
+      ) as number[];
+      let maxd = 0;
+      let i = 0;
+      for (let y = 7; y < 38; y++) for (let x = 7; x < 53; x++) maxd = Math.max(maxd, Math.abs(o.image[y * 60 + x]! - r[i++]!));
+      expect(maxd).toBeLessThan(1e-4);
+    },
+  );
 });
 
 describe("resampling", () => {
@@ -159,7 +184,11 @@ describe("resampling", () => {
 
   it("an integer shift is an exact copy; pixels whose kernel leaves the image are NO_DATA", async () => {
     const p = synth(30, 20, { seed: 11, nanFraction: 0 });
-    const o = await ts.resample(p, { kind: "affine", width: 30, height: 20, a: 1, b: 0, c: 2, d: 0, e: 1, f: -1 }, { kernel: "lanczos3" });
+    const o = await ts.resample(
+      p,
+      { kind: "affine", width: 30, height: 20, a: 1, b: 0, c: 2, d: 0, e: 1, f: -1 },
+      { kernel: "lanczos3" },
+    );
     expect(o.image[5 * 30 + 4]).toBe(p.image[4 * 30 + 6]);
     expect(o.variance![5 * 30 + 4]).toBe(p.variance![4 * 30 + 6]);
     expect(o.mask![0]).toBe(MaskBits.NO_DATA);
@@ -178,33 +207,41 @@ describe("resampling", () => {
     const o = await ts.resample(p, g, { kernel: "lanczos3" });
     let maxd = 0;
     let maxExact = 0;
-    for (let y = 10; y < 50; y++) for (let x = 10; x < 70; x++) {
-      const sx = g.a * x + g.b * y + g.c;
-      const sy = g.d * x + g.e * y + g.f;
-      maxd = Math.max(maxd, Math.abs(o.image[y * W + x]! - f(sx, sy)));
-      const bx = Math.floor(sx);
-      const by = Math.floor(sy);
-      const wx = [-2, -1, 0, 1, 2, 3].map((k) => lanczosExact(sx - bx - k, 3));
-      const wy = [-2, -1, 0, 1, 2, 3].map((k) => lanczosExact(sy - by - k, 3));
-      const nx = wx.reduce((a, b) => a + b);
-      const ny = wy.reduce((a, b) => a + b);
-      let e = 0;
-      for (let j = 0; j < 6; j++) for (let i = 0; i < 6; i++) e += (wx[i]! / nx) * (wy[j]! / ny) * p.image[(by - 2 + j) * W + bx - 2 + i]!;
-      maxExact = Math.max(maxExact, Math.abs(o.image[y * W + x]! - e));
-    }
+    for (let y = 10; y < 50; y++)
+      for (let x = 10; x < 70; x++) {
+        const sx = g.a * x + g.b * y + g.c;
+        const sy = g.d * x + g.e * y + g.f;
+        maxd = Math.max(maxd, Math.abs(o.image[y * W + x]! - f(sx, sy)));
+        const bx = Math.floor(sx);
+        const by = Math.floor(sy);
+        const wx = [-2, -1, 0, 1, 2, 3].map((k) => lanczosExact(sx - bx - k, 3));
+        const wy = [-2, -1, 0, 1, 2, 3].map((k) => lanczosExact(sy - by - k, 3));
+        const nx = wx.reduce((a, b) => a + b);
+        const ny = wy.reduce((a, b) => a + b);
+        let e = 0;
+        for (let j = 0; j < 6; j++)
+          for (let i = 0; i < 6; i++) e += (wx[i]! / nx) * (wy[j]! / ny) * p.image[(by - 2 + j) * W + bx - 2 + i]!;
+        maxExact = Math.max(maxExact, Math.abs(o.image[y * W + x]! - e));
+      }
     expect(maxExact).toBeLessThan(2e-5);
     expect(maxd).toBeLessThan(4e-3); // Lanczos-3's own interpolation error on this function is 2.9e-3
     // bilinear reproduces a linear ramp exactly (up to float32)
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) p.image[y * W + x] = 0.5 * x - 0.25 * y;
     const ob = await ts.resample(p, g, { kernel: "bilinear" });
-    expect(Math.abs(ob.image[20 * W + 30]! - (0.5 * (g.a * 30 + g.b * 20 + g.c) - 0.25 * (g.d * 30 + g.e * 20 + g.f)))).toBeLessThan(1e-5);
+    expect(
+      Math.abs(ob.image[20 * W + 30]! - (0.5 * (g.a * 30 + g.b * 20 + g.c) - 0.25 * (g.d * 30 + g.e * 20 + g.f))),
+    ).toBeLessThan(1e-5);
   });
 
   it("conserves flux when asked (2x magnification: area ratio 1/4)", async () => {
     const p = makePlanes(40, 40);
     p.image.fill(8);
     p.variance!.fill(4);
-    const o = await ts.resample(p, { kind: "affine", width: 40, height: 40, a: 0.5, b: 0, c: 5.25, d: 0, e: 0.5, f: 5.25 }, { kernel: "lanczos4", conserveFlux: true });
+    const o = await ts.resample(
+      p,
+      { kind: "affine", width: 40, height: 40, a: 0.5, b: 0, c: 5.25, d: 0, e: 0.5, f: 5.25 },
+      { kernel: "lanczos4", conserveFlux: true },
+    );
     expect(o.image[20 * 40 + 20]).toBeCloseTo(2, 5);
     expect(o.variance![20 * 40 + 20]!).toBeLessThan(4 / 16 + 1e-9);
   });
@@ -212,7 +249,14 @@ describe("resampling", () => {
 
 describe("stacking", () => {
   it("hand-computed mean, median, clipped mean, variance, count and mask propagation", async () => {
-    const mk = (v: number, m = 0, variance = 1): Planes => ({ width: 1, height: 1, stride: 1, image: Float32Array.of(v), mask: Int32Array.of(m), variance: Float32Array.of(variance) });
+    const mk = (v: number, m = 0, variance = 1): Planes => ({
+      width: 1,
+      height: 1,
+      stride: 1,
+      image: Float32Array.of(v),
+      mask: Int32Array.of(m),
+      variance: Float32Array.of(variance),
+    });
     const ins = [mk(1), mk(2), mk(3), mk(4), mk(100), mk(50, MaskBits.BAD), mk(Number.NaN)];
     const mean = await ts.stack(ins, { statistic: "mean", andMask: MaskBits.BAD, maskPropagationThresholds: { 0: 0.1 } });
     expect(mean.image[0]).toBe(22); // (1+2+3+4+100)/5
@@ -236,7 +280,11 @@ describe("stacking", () => {
   it.skipIf(!numpyPy)(`median stack agrees with numpy.median${numpyPy ? "" : " (skipped: no numpy)"}`, async () => {
     const ins = Array.from({ length: 7 }, (_, i) => synth(12, 9, { seed: 40 + i, nanFraction: 0, mask: false, variance: false }));
     const o = await ts.stack(ins, { statistic: "median" });
-    const r = runPython(numpyPy!, `out = np.median(np.array(inp, dtype=np.float32).astype(np.float64), axis=0).ravel().tolist()`, ins.map((p) => Array.from(p.image))) as number[];
+    const r = runPython(
+      numpyPy!,
+      `out = np.median(np.array(inp, dtype=np.float32).astype(np.float64), axis=0).ravel().tolist()`,
+      ins.map((p) => Array.from(p.image)),
+    ) as number[];
     for (let i = 0; i < r.length; i++) expect(o.image[i]).toBeCloseTo(r[i]!, 5);
   });
 });
@@ -257,16 +305,17 @@ describe("detection", () => {
         comp.push(c);
         const cx = c % W;
         const cy = (c - cx) / W;
-        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-          const x = cx + dx;
-          const y = cy + dy;
-          if (x < 0 || y < 0 || x >= W || y >= H) continue;
-          const n = y * W + x;
-          if (lab[n] === -1 && p.image[n]! >= t) {
-            lab[n] = id;
-            q.push(n);
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) {
+            const x = cx + dx;
+            const y = cy + dy;
+            if (x < 0 || y < 0 || x >= W || y >= H) continue;
+            const n = y * W + x;
+            if (lab[n] === -1 && p.image[n]! >= t) {
+              lab[n] = id;
+              q.push(n);
+            }
           }
-        }
       }
       comps.push(comp.sort((a, b) => a - b));
     }
@@ -280,7 +329,8 @@ describe("detection", () => {
     const fps = await ts.detect(p, { threshold: 5 });
     const mine = fps.map((f) => {
       const px: number[] = [];
-      for (let k = 0; k < f.spans.length; k += 3) for (let x = f.spans[k + 1]!; x <= f.spans[k + 2]!; x++) px.push(f.spans[k]! * 90 + x);
+      for (let k = 0; k < f.spans.length; k += 3)
+        for (let x = f.spans[k + 1]!; x <= f.spans[k + 2]!; x++) px.push(f.spans[k]! * 90 + x);
       return px.sort((a, b) => a - b);
     });
     const truth = floodFill(p, 5);
@@ -291,7 +341,8 @@ describe("detection", () => {
   it("finds the local maxima of two touching blobs, one peak per plateau, and sets DETECTED", async () => {
     const p = makePlanes(30, 20);
     const blob = (cx: number, cy: number, a: number): void => {
-      for (let y = 0; y < 20; y++) for (let x = 0; x < 30; x++) p.image[y * 30 + x]! += a * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 8);
+      for (let y = 0; y < 20; y++)
+        for (let x = 0; x < 30; x++) p.image[y * 30 + x]! += a * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 8);
     };
     blob(10, 10, 100);
     blob(17, 10, 60);
@@ -300,7 +351,10 @@ describe("detection", () => {
     const fps = await ts.detect(p, { threshold: 5, setMask: MaskBits.DETECTED });
     expect(fps.length).toBe(2);
     const big = fps.find((f) => f.npix > 10)!;
-    expect(big.peaks.map((q) => [q.x, q.y])).toEqual([[10, 10], [17, 10]]);
+    expect(big.peaks.map((q) => [q.x, q.y])).toEqual([
+      [10, 10],
+      [17, 10],
+    ]);
     const plateau = fps.find((f) => f.npix === 2)!;
     expect(plateau.peaks.length).toBe(1);
     expect(p.mask![10 * 30 + 10]).toBe(MaskBits.DETECTED);
@@ -320,24 +374,38 @@ describe("background helpers", () => {
     const at = Array.from({ length: 60 }, (_, i) => 0.05 + i * 0.12);
     const fa = interpolant(xs, ys);
     const fc = interpolant(xs.slice(0, 4), ys.slice(0, 4));
-    const r = runPython(scipyPy!, `
+    const r = runPython(
+      scipyPy!,
+      `
 from scipy.interpolate import Akima1DInterpolator, CubicSpline
 xs = np.array(inp["xs"]); ys = np.array(inp["ys"]); at = np.array(inp["at"])
 a = Akima1DInterpolator(xs, ys)(at[at <= xs[-1]])
 c = CubicSpline(xs[:4], ys[:4], bc_type="natural")(at[at <= xs[3]])
 out = dict(a=a.tolist(), c=c.tolist())
-`, { xs: [...xs], ys: [...ys], at }) as { a: number[]; c: number[] };
-    r.a.forEach((v, i) => expect(fa(at[i]!)).toBeCloseTo(v, 10));
-    r.c.forEach((v, i) => expect(fc(at[i]!)).toBeCloseTo(v, 10));
+`,
+      { xs: [...xs], ys: [...ys], at },
+    ) as { a: number[]; c: number[] };
+    for (const [i, v] of r.a.entries()) expect(fa(at[i]!)).toBeCloseTo(v, 10);
+    for (const [i, v] of r.c.entries()) expect(fc(at[i]!)).toBeCloseTo(v, 10);
   });
 
   it("a cell grid of a plane is reproduced exactly (linear data, linear extrapolation)", async () => {
-    const g = await ts.binStatistics((() => {
-      const p = makePlanes(64, 48);
-      for (let y = 0; y < 48; y++) for (let x = 0; x < 64; x++) p.image[y * 64 + x] = 3 + 0.5 * x - 0.25 * y;
-      return p;
-    })(), 8, 6, "mean");
+    const g = await ts.binStatistics(
+      (() => {
+        const p = makePlanes(64, 48);
+        for (let y = 0; y < 48; y++) for (let x = 0; x < 64; x++) p.image[y * 64 + x] = 3 + 0.5 * x - 0.25 * y;
+        return p;
+      })(),
+      8,
+      6,
+      "mean",
+    );
     const img = await ts.interpolateGrid(g, 64, 48);
-    for (const [x, y] of [[0, 0], [63, 47], [31, 20]] as const) expect(img[y * 64 + x]).toBeCloseTo(3 + 0.5 * x - 0.25 * y, 4);
+    for (const [x, y] of [
+      [0, 0],
+      [63, 47],
+      [31, 20],
+    ] as const)
+      expect(img[y * 64 + x]).toBeCloseTo(3 + 0.5 * x - 0.25 * y, 4);
   });
 });

@@ -5,6 +5,7 @@ import { createWebGpuBackend } from "@skystack/kernels";
 import { cases, runCases } from "./cases.js";
 
 const b = await createWebGpuBackend();
+// SKYSTACK_WEBGPU_EXPERIMENTAL=1 also checks resampling and stacking.
 if (typeof b === "string") {
   process.stdout.write(`${JSON.stringify({ status: "unavailable", reason: b })}\n`);
 } else {

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
-import { Butler, dataIdKey, registerStorageClass, TEMP_PREFIX } from "../src/index.js";
 import { nodeArgsFor, startWorker } from "../src/exec/spawn.js";
+import { Butler, dataIdKey, registerStorageClass, TEMP_PREFIX } from "../src/index.js";
 import { blobBytes } from "./fixtures/blob.js";
 
 const dir = mkdtempSync(join(tmpdir(), "skystack-conc-"));
@@ -52,7 +52,11 @@ function startThread(repo: string, w: number, hang: number, marker: string): Han
 }
 
 function startProcess(repo: string, w: number, hang: number, marker: string): Handle {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgsFor(WORKER), WORKER.pathname, repo, String(w), String(N), String(hang), marker], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgsFor(WORKER), WORKER.pathname, repo, String(w), String(N), String(hang), marker],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let out = "";
   let err = "";
   child.stdout!.on("data", (d) => (out += d));
@@ -111,7 +115,9 @@ async function scenario(mode: "thread" | "process"): Promise<void> {
   const all = await butler.queryDatasets("blob", { collections: ["conc"] });
   expect(all).toHaveLength(1000);
   const keys = new Set(all.map((r) => dataIdKey(r.dataId)));
-  const want = new Set(Array.from({ length: 1000 }, (_, i) => `instrument=TOY,exposure=${Math.floor(i / 10)},detector=${i % 10}`));
+  const want = new Set(
+    Array.from({ length: 1000 }, (_, i) => `instrument=TOY,exposure=${Math.floor(i / 10)},detector=${i % 10}`),
+  );
   expect(keys).toEqual(want);
   expect(new Set(all.map((r) => r.id)).size).toBe(1000);
   expect(await butler.verify(["conc"])).toEqual([]);

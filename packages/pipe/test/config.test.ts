@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
-import { applyOverrides, type ConfigOf, ConfigError, defineConfig, field, formatConfig } from "../src/index.js";
+import { applyOverrides, ConfigError, type ConfigOf, defineConfig, field, formatConfig } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "skystack-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +13,10 @@ const Overscan = defineConfig("OverscanConfig", {
   order: field.int({ doc: "Polynomial order", default: 1, min: 0, max: 10 }),
 });
 const Psfex = defineConfig("PsfexConfig", { spatialOrder: field.int({ doc: "Spatial order", default: 2, min: 0 }) });
-const Pca = defineConfig("PcaConfig", { nEigen: field.int({ doc: "Eigen components", default: 3, min: 1 }), kernelSize: field.float({ doc: "Kernel size", default: 10.5, units: "pixel", min: 0, inclusiveMin: false }) });
+const Pca = defineConfig("PcaConfig", {
+  nEigen: field.int({ doc: "Eigen components", default: 3, min: 1 }),
+  kernelSize: field.float({ doc: "Kernel size", default: 10.5, units: "pixel", min: 0, inclusiveMin: false }),
+});
 
 const Isr = defineConfig(
   "IsrConfig",
@@ -23,10 +26,22 @@ const Isr = defineConfig(
     gain: field.float({ doc: "Gain", default: null, optional: true, units: "electron/adu", min: 0, inclusiveMin: false }),
     name: field.string({ doc: "Label", default: "isr", pattern: /^[a-z]+$/ }),
     overscan: field.config(Overscan, { doc: "Overscan correction" }),
-    psf: field.registry({ psfex: { config: Psfex, doc: "PSFEx" }, pca: { config: Pca, doc: "PCA" } }, { doc: "PSF determiner", default: "psfex" }),
+    psf: field.registry(
+      { psfex: { config: Psfex, doc: "PSFEx" }, pca: { config: Pca, doc: "PCA" } },
+      { doc: "PSF determiner", default: "psfex" },
+    ),
     plugins: field.multiRegistry({ psfex: { config: Psfex }, pca: { config: Pca } }, { doc: "Plugins", default: ["psfex"] }),
-    radii: field.list(field.float({ doc: "radius", default: 0, min: 0 }), { doc: "Aperture radii", default: [3, 4.5, 6], units: "pixel", minLength: 1 }),
-    zeropoints: field.dict(field.float({ doc: "zp", default: 0 }), { doc: "Zero points by band", default: { g: 25.1, r: 24.9 }, units: "mag" }),
+    radii: field.list(field.float({ doc: "radius", default: 0, min: 0 }), {
+      doc: "Aperture radii",
+      default: [3, 4.5, 6],
+      units: "pixel",
+      minLength: 1,
+    }),
+    zeropoints: field.dict(field.float({ doc: "zp", default: 0 }), {
+      doc: "Zero points by band",
+      default: { g: 25.1, r: 24.9 },
+      units: "mag",
+    }),
     nThreads: field.int({ doc: "Threads", default: 1, min: 1, check: (v) => (v > 64 ? "at most 64 threads" : undefined) }),
   },
   { validate: (c) => (c.doBias === false && c.overscan.fitType === "POLY" ? "POLY overscan needs doBias" : undefined) },
@@ -90,14 +105,21 @@ describe("validation", () => {
   });
 
   it("checks choices, patterns, list lengths, integers, registry names, custom and cross-field checks", () => {
-    expect(bad((c) => ((c.overscan as Record<string, unknown>).fitType = "MEAN")).message).toContain("isr.overscan.fitType = \"MEAN\": must be one of MEDIAN, POLY");
+    expect(bad((c) => ((c.overscan as Record<string, unknown>).fitType = "MEAN")).message).toContain(
+      'isr.overscan.fitType = "MEAN": must be one of MEDIAN, POLY',
+    );
     expect(bad((c) => (c.name = "Bad1")).issues[0]!.path).toBe("isr.name");
     expect(bad((c) => (c.radii = [])).message).toContain("must have at least 1 items");
     expect(bad((c) => (c.overscan.order = 1.5)).message).toContain("must be an integer");
-    expect(bad((c) => ((c.psf as Record<string, unknown>).name = "gauss")).issues[0]).toMatchObject({ path: "isr.psf.name", value: "gauss" });
+    expect(bad((c) => ((c.psf as Record<string, unknown>).name = "gauss")).issues[0]).toMatchObject({
+      path: "isr.psf.name",
+      value: "gauss",
+    });
     expect(bad((c) => (c.plugins.names = ["pca", "pca"])).message).toContain("duplicate");
     expect(bad((c) => (c.nThreads = 65)).message).toContain("isr.nThreads = 65: at most 64 threads");
-    expect(bad((c) => ((c as Record<string, unknown>).extra = 1)).message).toContain("isr.extra = 1: is not a field of IsrConfig");
+    expect(bad((c) => ((c as Record<string, unknown>).extra = 1)).message).toContain(
+      "isr.extra = 1: is not a field of IsrConfig",
+    );
     expect(
       bad((c) => {
         c.doBias = false;
@@ -137,7 +159,19 @@ describe("freeze", () => {
 describe("overrides", () => {
   it("parses -c values per field type", () => {
     let c = Isr.defaults();
-    for (const s of ["doBias=no", "saturation=inf", "gain=1.5", "overscan.order=3", "radii=[1, 2.5]", "zeropoints.i=24.5", "psf.name=pca", "psf.pca.nEigen=5", "plugins.names=pca,psfex", "name=abc"]) c = Isr.applyText(c, s);
+    for (const s of [
+      "doBias=no",
+      "saturation=inf",
+      "gain=1.5",
+      "overscan.order=3",
+      "radii=[1, 2.5]",
+      "zeropoints.i=24.5",
+      "psf.name=pca",
+      "psf.pca.nEigen=5",
+      "plugins.names=pca,psfex",
+      "name=abc",
+    ])
+      c = Isr.applyText(c, s);
     Isr.validate(c);
     expect(c.doBias).toBe(false);
     expect(c.saturation).toBe(Infinity);
@@ -165,10 +199,18 @@ describe("overrides", () => {
 
   it("applies YAML and JSON files and -c in the order given", () => {
     const yaml = join(dir, "a.yaml");
-    writeFileSync(yaml, "doBias: false\noverscan:\n  order: 4\nradii: [5]\npsf:\n  name: pca\n  pca: {nEigen: 7}\nsaturation: .nan\n");
+    writeFileSync(
+      yaml,
+      "doBias: false\noverscan:\n  order: 4\nradii: [5]\npsf:\n  name: pca\n  pca: {nEigen: 7}\nsaturation: .nan\n",
+    );
     const json = join(dir, "b.json");
     writeFileSync(json, JSON.stringify({ overscan: { order: 6 }, gain: 2 }));
-    const c = applyOverrides(Isr, Isr.defaults(), [{ file: yaml }, { set: "overscan.order=5" }, { file: json }, { set: "radii=[1,2]" }]);
+    const c = applyOverrides(Isr, Isr.defaults(), [
+      { file: yaml },
+      { set: "overscan.order=5" },
+      { file: json },
+      { set: "radii=[1,2]" },
+    ]);
     expect(c.doBias).toBe(false);
     expect(c.overscan).toEqual({ fitType: "MEDIAN", order: 6 });
     expect(c.radii).toEqual([1, 2]);
@@ -188,7 +230,11 @@ describe("overrides", () => {
     expect(() => applyOverrides(Isr, Isr.defaults(), [{ file: py }])).toThrow(/must be a mapping of IsrConfig fields/);
     const unknown = join(dir, "unknown.yaml");
     writeFileSync(unknown, "overscan:\n  degree: 3\n");
-    expect(() => applyOverrides(Isr, Isr.defaults(), [{ file: unknown }])).toThrow(new RegExp(`overscan.degree = 3: is not a field of OverscanConfig \\(fields: fitType, order\\) \\(from ${unknown.replace(/[.\\/]/g, "\\$&")}\\)`));
+    expect(() => applyOverrides(Isr, Isr.defaults(), [{ file: unknown }])).toThrow(
+      new RegExp(
+        `overscan.degree = 3: is not a field of OverscanConfig \\(fields: fitType, order\\) \\(from ${unknown.replace(/[.\\/]/g, "\\$&")}\\)`,
+      ),
+    );
   });
 
   it("withDefaults makes a schema with other defaults (an obs package's)", () => {
@@ -217,7 +263,11 @@ describe("JSON round trip", () => {
       pca: fc.record({ nEigen: fc.integer({ min: 1, max: 5 }), kernelSize: fc.constant(2) }),
     }),
     radii: fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 5 }),
-    zeropoints: fc.dictionary(fc.string({ maxLength: 4 }).filter((k) => k !== "__proto__"), finiteOrNot, { maxKeys: 4 }),
+    zeropoints: fc.dictionary(
+      fc.string({ maxLength: 4 }).filter((k) => k !== "__proto__"),
+      finiteOrNot,
+      { maxKeys: 4 },
+    ),
     nThreads: fc.integer({ min: 1, max: 64 }),
   });
 
@@ -237,16 +287,18 @@ describe("JSON round trip", () => {
   });
 
   it("rejects a JSON config with a bad value, naming it", () => {
-    expect(() => Isr.fromJSON({ overscan: { order: "x" } }, "provenance.json")).toThrow(/overscan.order = "x": must be an integer \(from provenance.json\)/);
+    expect(() => Isr.fromJSON({ overscan: { order: "x" } }, "provenance.json")).toThrow(
+      /overscan.order = "x": must be an integer \(from provenance.json\)/,
+    );
   });
 });
 
 describe("config show", () => {
   it("prints every leaf with its doc, units and type", () => {
     const text = formatConfig(Isr.describe(Isr.defaults(), "isr"));
-    expect(text).toContain("# Saturation level [adu] (float)\nisr.saturation = \"NaN\"");
+    expect(text).toContain('# Saturation level [adu] (float)\nisr.saturation = "NaN"');
     expect(text).toContain("# Polynomial order (int >= 0, <= 10)\nisr.overscan.order = 1");
-    expect(text).toContain("isr.psf.name = \"psfex\"");
+    expect(text).toContain('isr.psf.name = "psfex"');
     expect(text).toContain("# Kernel size [pixel] (float > 0)\nisr.psf.pca.kernelSize = 10.5");
     expect(text).toContain("isr.radii = [3,4.5,6]");
   });

@@ -6,8 +6,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Butler, dataIdKey, genericInstrument, ingestRaws, LocalExecutor, parseSqueueJson, runPipeline, SlurmExecutor } from "../src/index.js";
 import { writeToyRaws } from "../../../examples/toy-pipeline/raws.js";
+import {
+  Butler,
+  dataIdKey,
+  genericInstrument,
+  ingestRaws,
+  LocalExecutor,
+  parseSqueueJson,
+  runPipeline,
+  SlurmExecutor,
+} from "../src/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "skystack-fakeslurm-"));
 const PIPELINE = new URL("../../../examples/toy-pipeline/pipeline.yaml", import.meta.url).pathname;
@@ -45,7 +54,8 @@ const calls = (): Call[] =>
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l) as Call);
-const fakeState = (): { jobs: { id: number; name: string; state: string; tasks?: number[] }[] } => JSON.parse(readFileSync(join(fakeDir, "state.json"), "utf8"));
+const fakeState = (): { jobs: { id: number; name: string; state: string; tasks?: number[] }[] } =>
+  JSON.parse(readFileSync(join(fakeDir, "state.json"), "utf8"));
 
 async function checksums(output: string): Promise<Record<string, string>> {
   const b = await Butler.open(repo);
@@ -56,16 +66,34 @@ async function checksums(output: string): Promise<Record<string, string>> {
 describe("SlurmExecutor with a fake sbatch/squeue", () => {
   it("submits one array per task chained with afterok + kill-on-invalid-dep, and matches the local executor", async () => {
     const slurm = new SlurmExecutor({ quantaPerJob: 2, pollInterval: 0.05, memoryMB: 500, sbatchArgs: ["--time=10"] });
-    const r = await runPipeline({ repo, pipeline: PIPELINE, inputs: ["TOY/raw/all"], output: "slurm1", executor: slurm, log: () => {} });
+    const r = await runPipeline({
+      repo,
+      pipeline: PIPELINE,
+      inputs: ["TOY/raw/all"],
+      output: "slurm1",
+      executor: slurm,
+      log: () => {},
+    });
     expect(r.report.counts).toEqual({ ok: 8, skipped: 0, failed: 0, blocked: 0 });
     const sb = calls().filter((c) => c.cmd === "sbatch");
     expect(sb).toHaveLength(2);
     const [scale, sum] = slurm.submitted;
     expect(scale).toMatchObject({ label: "scale", arrayTasks: 3, chunkSize: 2, dependsOn: [] });
     expect(sum).toMatchObject({ label: "sum", arrayTasks: 1, chunkSize: 2, dependsOn: [scale!.jobId] });
-    expect(sb[0]!.args).toEqual(expect.arrayContaining(["--parsable", "--array=0-2", "--job-name=skystack-scale", "--mem=500", "--cpus-per-task=1", "--time=10"]));
+    expect(sb[0]!.args).toEqual(
+      expect.arrayContaining([
+        "--parsable",
+        "--array=0-2",
+        "--job-name=skystack-scale",
+        "--mem=500",
+        "--cpus-per-task=1",
+        "--time=10",
+      ]),
+    );
     expect(sb[0]!.args.some((a) => a.startsWith("--dependency"))).toBe(false);
-    expect(sb[1]!.args).toEqual(expect.arrayContaining(["--array=0-0", `--dependency=afterok:${scale!.jobId}`, "--kill-on-invalid-dep=yes"]));
+    expect(sb[1]!.args).toEqual(
+      expect.arrayContaining(["--array=0-0", `--dependency=afterok:${scale!.jobId}`, "--kill-on-invalid-dep=yes"]),
+    );
     expect(calls().some((c) => c.cmd === "squeue" && c.args.includes("--json"))).toBe(true);
     expect(fakeState().jobs.map((j) => [j.name, j.state, j.tasks])).toEqual([
       ["skystack-scale", "COMPLETED", [0, 0, 0]],
@@ -76,7 +104,14 @@ describe("SlurmExecutor with a fake sbatch/squeue", () => {
     const summed = await b.queryDatasets("summed", { collections: ["slurm1"] });
     expect(summed[0]!.provenance?.executor).toBe("slurm");
     // identical outputs with the local executor
-    await runPipeline({ repo, pipeline: PIPELINE, inputs: ["TOY/raw/all"], output: "local1", executor: new LocalExecutor({ mode: "inline" }), log: () => {} });
+    await runPipeline({
+      repo,
+      pipeline: PIPELINE,
+      inputs: ["TOY/raw/all"],
+      output: "local1",
+      executor: new LocalExecutor({ mode: "inline" }),
+      log: () => {},
+    });
     const a = await checksums("slurm1");
     expect(Object.keys(a)).toHaveLength(10);
     expect(a).toEqual(await checksums("local1"));
@@ -96,7 +131,9 @@ describe("SlurmExecutor with a fake sbatch/squeue", () => {
     const st = Object.fromEntries(r.report.results.map((x) => [x.id, x.status]));
     expect(st["scale/instrument=TOY,exposure=1,detector=0"]).toBe("ok");
     expect(st["scale/instrument=TOY,exposure=2,detector=1"]).toBe("failed");
-    expect(r.report.results.find((x) => x.id === "scale/instrument=TOY,exposure=2,detector=1")!.error).toMatch(/configured to fail on detector 1/);
+    expect(r.report.results.find((x) => x.id === "scale/instrument=TOY,exposure=2,detector=1")!.error).toMatch(
+      /configured to fail on detector 1/,
+    );
     expect(st["sum/instrument=TOY,detector=0"]).toBe("blocked");
     expect(st["sum/instrument=TOY,detector=1"]).toBe("blocked");
     expect(r.report.counts).toEqual({ ok: 3, skipped: 0, failed: 3, blocked: 2 });
@@ -127,7 +164,11 @@ describe("SlurmExecutor with a fake sbatch/squeue", () => {
     });
     const ids = slurm.submitted.map((j) => j.jobId);
     expect(ids).toHaveLength(2);
-    expect(calls().filter((c) => c.cmd === "scancel").map((c) => c.args)).toContainEqual(ids);
+    expect(
+      calls()
+        .filter((c) => c.cmd === "scancel")
+        .map((c) => c.args),
+    ).toContainEqual(ids);
     expect(fakeState().jobs.map((j) => j.state)).toEqual(["CANCELLED", "CANCELLED"]);
     expect(r.report.counts.ok).toBe(0);
     expect(r.report.results.every((x) => x.status === "blocked" && x.error === "cancelled")).toBe(true);
@@ -137,8 +178,21 @@ describe("SlurmExecutor with a fake sbatch/squeue", () => {
     process.env.FAKE_SLURM_REJECT = "sum";
     try {
       const slurm = new SlurmExecutor({ pollInterval: 0.05 });
-      await expect(runPipeline({ repo, pipeline: PIPELINE, inputs: ["TOY/raw/all"], output: "slurm-reject", executor: slurm, log: () => {} })).rejects.toThrow(/sbatch failed for task sum \(exit 1\): sbatch: error: Batch job submission failed: Invalid partition/);
-      expect(calls().filter((c) => c.cmd === "scancel").map((c) => c.args)).toEqual([[slurm.submitted[0]!.jobId]]);
+      await expect(
+        runPipeline({
+          repo,
+          pipeline: PIPELINE,
+          inputs: ["TOY/raw/all"],
+          output: "slurm-reject",
+          executor: slurm,
+          log: () => {},
+        }),
+      ).rejects.toThrow(/sbatch failed for task sum \(exit 1\): sbatch: error: Batch job submission failed: Invalid partition/);
+      expect(
+        calls()
+          .filter((c) => c.cmd === "scancel")
+          .map((c) => c.args),
+      ).toEqual([[slurm.submitted[0]!.jobId]]);
     } finally {
       delete process.env.FAKE_SLURM_REJECT;
     }
@@ -147,7 +201,13 @@ describe("SlurmExecutor with a fake sbatch/squeue", () => {
 
 describe("parseSqueueJson", () => {
   it("reads Slurm 22.05 (plain values) and 23.x+ (objects and state arrays) output", () => {
-    expect(parseSqueueJson('{"jobs":[{"job_id":12,"array_job_id":10,"job_state":"PENDING","state_reason":"Dependency"}]}')).toEqual([{ jobId: "12", arrayJobId: "10", state: "PENDING", reason: "Dependency" }]);
-    expect(parseSqueueJson('{"jobs":[{"job_id":12,"array_job_id":{"set":true,"number":10},"job_state":["RUNNING"],"state_reason":"None"}]}')).toEqual([{ jobId: "12", arrayJobId: "10", state: "RUNNING", reason: "None" }]);
+    expect(
+      parseSqueueJson('{"jobs":[{"job_id":12,"array_job_id":10,"job_state":"PENDING","state_reason":"Dependency"}]}'),
+    ).toEqual([{ jobId: "12", arrayJobId: "10", state: "PENDING", reason: "Dependency" }]);
+    expect(
+      parseSqueueJson(
+        '{"jobs":[{"job_id":12,"array_job_id":{"set":true,"number":10},"job_state":["RUNNING"],"state_reason":"None"}]}',
+      ),
+    ).toEqual([{ jobId: "12", arrayJobId: "10", state: "RUNNING", reason: "None" }]);
   });
 });

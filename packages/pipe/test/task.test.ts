@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, defineConfig, field, type LogRecord, memorySink, type ProgressEvent, Task, TaskCancelledError } from "../src/index.js";
+import {
+  ConfigError,
+  defineConfig,
+  field,
+  type LogRecord,
+  memorySink,
+  type ProgressEvent,
+  Task,
+  TaskCancelledError,
+} from "../src/index.js";
 
 const SmoothConfig = defineConfig("SmoothConfig", { width: field.int({ doc: "Box width", default: 3, units: "pixel", min: 1 }) });
 class SmoothTask extends Task<typeof SmoothConfig> {
@@ -35,7 +44,10 @@ class MedianTask extends Task<typeof MedianConfig> {
 
 const OuterConfig = defineConfig("OuterConfig", {
   smooth: field.subtask(SmoothTask, { doc: "Smoothing step" }),
-  filter: field.registry({ smooth: { config: SmoothConfig, target: SmoothTask }, median: { config: MedianConfig, target: MedianTask } }, { doc: "Filter", default: "median" }),
+  filter: field.registry(
+    { smooth: { config: SmoothConfig, target: SmoothTask }, median: { config: MedianConfig, target: MedianTask } },
+    { doc: "Filter", default: "median" },
+  ),
   burnCpu: field.int({ doc: "Busy-loop iterations", default: 0, min: 0 }),
 });
 class OuterTask extends Task<typeof OuterConfig> {
@@ -62,7 +74,9 @@ describe("Task", () => {
     const r = await t.run([1, 5, 2, 8, 3]);
     expect(r.smoothed).toEqual([3, 3.5, 5, 5.5]);
     expect(r.filtered).toEqual([2, 5, 3]);
-    expect(records).toEqual([expect.objectContaining({ level: "info", task: "outer.smooth", message: "smoothed", fields: { n: 4 } })]);
+    expect(records).toEqual([
+      expect.objectContaining({ level: "info", task: "outer.smooth", message: "smoothed", fields: { n: 4 } }),
+    ]);
 
     const t2 = new OuterTask({ config: OuterConfig.make({ filter: { name: "smooth", smooth: { width: 5 } } }), log: () => {} });
     expect(t2.filter).toBeInstanceOf(SmoothTask);

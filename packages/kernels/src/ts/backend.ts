@@ -29,7 +29,8 @@ export const KERNEL_NAMES = [
 
 /** Makes the reference backend. */
 export function createTsBackend(): Backend {
-  const alloc = (w: number, h: number, p: { mask?: boolean; variance?: boolean } = {}): Planes => makePlanes(w, h, p.mask ?? true, p.variance ?? true);
+  const alloc = (w: number, h: number, p: { mask?: boolean; variance?: boolean } = {}): Planes =>
+    makePlanes(w, h, p.mask ?? true, p.variance ?? true);
   const b: Backend = {
     name: "ts",
     native: new Set(KERNEL_NAMES),
@@ -41,7 +42,8 @@ export function createTsBackend(): Backend {
     resample: async (src, grid, opts, out) => resampleTs(src, grid, opts, out),
     statistics: async (src, region, ctrl) => statisticsTs(src, region, ctrl),
     stack: async (inputs, opts, out) => stackTs(inputs, opts, out),
-    binStatistics: (src, nx, ny, st, ctrl) => binStatisticsWith(async (s, box, c) => statisticsTs(s, { box }, c), src, nx, ny, st, ctrl),
+    binStatistics: (src, nx, ny, st, ctrl) =>
+      binStatisticsWith(async (s, box, c) => statisticsTs(s, { box }, c), src, nx, ny, st, ctrl),
     chebyshevFit: async (x, y, v, w, ox, oy, box) => chebyshevFitTs(x, y, v, w, ox, oy, box),
     chebyshevEval: async (c, w, h) => chebyshevEvalTs(c, w, h),
     interpolateGrid: async (g, w, h) => interpolateGridTs(g, w, h),

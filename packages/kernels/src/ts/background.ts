@@ -15,7 +15,11 @@ export function cellEdges(n: number, nc: number): Int32Array {
 
 /** Cell statistics using a statistics function (any backend's). */
 export async function binStatisticsWith(
-  stats: (src: Planes, box: { x0: number; y0: number; width: number; height: number }, ctrl: StatsControl) => Promise<StatsResult>,
+  stats: (
+    src: Planes,
+    box: { x0: number; y0: number; width: number; height: number },
+    ctrl: StatsControl,
+  ) => Promise<StatsResult>,
   src: Planes,
   nx: number,
   ny: number,
@@ -23,8 +27,10 @@ export async function binStatisticsWith(
   ctrl: StatsControl = {},
 ): Promise<CellGrid> {
   checkPlanes(src, "src");
-  if (!Number.isInteger(nx) || nx < 1 || nx > src.width) throw new KernelError("nx", `must be an integer in 1..${src.width}, got ${nx}`);
-  if (!Number.isInteger(ny) || ny < 1 || ny > src.height) throw new KernelError("ny", `must be an integer in 1..${src.height}, got ${ny}`);
+  if (!Number.isInteger(nx) || nx < 1 || nx > src.width)
+    throw new KernelError("nx", `must be an integer in 1..${src.width}, got ${nx}`);
+  if (!Number.isInteger(ny) || ny < 1 || ny > src.height)
+    throw new KernelError("ny", `must be an integer in 1..${src.height}, got ${ny}`);
   const ex = cellEdges(src.width, nx);
   const ey = cellEdges(src.height, ny);
   const g: CellGrid = {
@@ -100,10 +106,20 @@ function solve(A: Float64Array, b: Float64Array, n: number): Float64Array {
 }
 
 /** Weighted least-squares fit of a 2-D Chebyshev series (non-finite points and zero weights skipped). */
-export function chebyshevFitTs(x: ArrayLike<number>, y: ArrayLike<number>, v: ArrayLike<number>, w: ArrayLike<number> | null, orderX: number, orderY: number, box: { xmin: number; xmax: number; ymin: number; ymax: number }): Chebyshev2D {
-  if (!Number.isInteger(orderX) || orderX < 0 || !Number.isInteger(orderY) || orderY < 0) throw new KernelError("order", `orders must be non-negative integers, got ${orderX}, ${orderY}`);
+export function chebyshevFitTs(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  v: ArrayLike<number>,
+  w: ArrayLike<number> | null,
+  orderX: number,
+  orderY: number,
+  box: { xmin: number; xmax: number; ymin: number; ymax: number },
+): Chebyshev2D {
+  if (!Number.isInteger(orderX) || orderX < 0 || !Number.isInteger(orderY) || orderY < 0)
+    throw new KernelError("order", `orders must be non-negative integers, got ${orderX}, ${orderY}`);
   if (!(box.xmax > box.xmin) || !(box.ymax > box.ymin)) throw new KernelError("box", "must have xmax > xmin and ymax > ymin");
-  if (y.length !== x.length || v.length !== x.length || (w && w.length !== x.length)) throw new KernelError("x/y/v/w", "must have equal lengths");
+  if (y.length !== x.length || v.length !== x.length || (w && w.length !== x.length))
+    throw new KernelError("x/y/v/w", "must have equal lengths");
   const nx = orderX + 1;
   const nt = nx * (orderY + 1);
   const A = new Float64Array(nt * nt);
@@ -208,7 +224,12 @@ export function interpolant(xs: Float64Array, ys: Float64Array): (x: number) => 
     if (d) {
       const t2 = t * t;
       const t3 = t2 * t;
-      return (2 * t3 - 3 * t2 + 1) * ys[lo]! + (t3 - 2 * t2 + t) * h * d[lo]! + (-2 * t3 + 3 * t2) * ys[lo + 1]! + (t3 - t2) * h * d[lo + 1]!;
+      return (
+        (2 * t3 - 3 * t2 + 1) * ys[lo]! +
+        (t3 - 2 * t2 + t) * h * d[lo]! +
+        (-2 * t3 + 3 * t2) * ys[lo + 1]! +
+        (t3 - t2) * h * d[lo + 1]!
+      );
     }
     if (m2) {
       const a = 1 - t;

@@ -3,9 +3,17 @@ import type { Planes } from "../types.js";
 import { KernelError, makePlanes } from "../types.js";
 
 /** Returns `out` after checking its size, or fresh planes shaped like the request. */
-export function outPlanes(out: Planes | undefined, width: number, height: number, mask: boolean, variance: boolean, alloc?: (w: number, h: number, p: { mask: boolean; variance: boolean }) => Planes): Planes {
+export function outPlanes(
+  out: Planes | undefined,
+  width: number,
+  height: number,
+  mask: boolean,
+  variance: boolean,
+  alloc?: (w: number, h: number, p: { mask: boolean; variance: boolean }) => Planes,
+): Planes {
   if (out) {
-    if (out.width !== width || out.height !== height) throw new KernelError("out", `is ${out.width}x${out.height}, expected ${width}x${height}`);
+    if (out.width !== width || out.height !== height)
+      throw new KernelError("out", `is ${out.width}x${out.height}, expected ${width}x${height}`);
     if (mask && !out.mask) throw new KernelError("out.mask", "is missing but the input has a mask");
     if (variance && !out.variance) throw new KernelError("out.variance", "is missing but the input has a variance");
     return out;

@@ -12,7 +12,14 @@ type Alloc = (w: number, h: number, p: { mask: boolean; variance: boolean }) => 
 const NO_DATA = 1 << 8;
 
 /** Separable convolution: rows with kx then columns with ky (f64 accumulation). */
-export function convolveSeparableTs(src: Planes, kxIn: ArrayLike<number>, kyIn: ArrayLike<number>, opts: ConvolveOptions = {}, out?: Planes, alloc?: Alloc): Planes {
+export function convolveSeparableTs(
+  src: Planes,
+  kxIn: ArrayLike<number>,
+  kyIn: ArrayLike<number>,
+  opts: ConvolveOptions = {},
+  out?: Planes,
+  alloc?: Alloc,
+): Planes {
   checkPlanes(src, "src");
   const normalize = opts.normalize ?? true;
   const kx = kernelArray(kxIn, normalize, "kx");
@@ -46,7 +53,13 @@ export function convolveSeparableTs(src: Planes, kxIn: ArrayLike<number>, kyIn: 
       }
     };
     pass(src.image, o.image, kx, ky);
-    if (src.variance && o.variance) pass(src.variance, o.variance, kx.map((v) => v * v), ky.map((v) => v * v));
+    if (src.variance && o.variance)
+      pass(
+        src.variance,
+        o.variance,
+        kx.map((v) => v * v),
+        ky.map((v) => v * v),
+      );
     if (o.mask) {
       const m = src.mask;
       for (let y = gy0; y < gy1; y++) {

@@ -148,16 +148,18 @@ export function buildFootprints(src: Planes, runs: Int32Array, label: Int32Array
 export function checkDetect(src: Planes, opts: DetectOptions): void {
   checkPlanes(src, "src");
   if (!Number.isFinite(opts.threshold)) throw new KernelError("threshold", `must be finite, got ${opts.threshold}`);
-  if (opts.polarity !== undefined && opts.polarity !== "positive" && opts.polarity !== "negative") throw new KernelError("polarity", `must be "positive" or "negative", got ${String(opts.polarity)}`);
+  if (opts.polarity !== undefined && opts.polarity !== "positive" && opts.polarity !== "negative")
+    throw new KernelError("polarity", `must be "positive" or "negative", got ${String(opts.polarity)}`);
 }
 
 /** ORs opts.setMask onto every pixel of the footprints. */
 export function markFootprints(src: Planes, fps: Footprint[], bit: number): void {
   if (!bit || !src.mask) return;
-  for (const f of fps) for (let k = 0; k < f.spans.length; k += 3) {
-    const row = f.spans[k]! * src.stride;
-    for (let x = f.spans[k + 1]!; x <= f.spans[k + 2]!; x++) src.mask[row + x]! |= bit;
-  }
+  for (const f of fps)
+    for (let k = 0; k < f.spans.length; k += 3) {
+      const row = f.spans[k]! * src.stride;
+      for (let x = f.spans[k + 1]!; x <= f.spans[k + 2]!; x++) src.mask[row + x]! |= bit;
+    }
 }
 
 /** Detection (reference implementation). */

@@ -9,8 +9,10 @@ type Alloc = (w: number, h: number, p: { mask: boolean; variance: boolean }) => 
 export function arithTs(a: Planes, b: Planes, op: BinaryOp, out?: Planes, alloc?: Alloc): Planes {
   checkPlanes(a, "a");
   checkPlanes(b, "b");
-  if (a.width !== b.width || a.height !== b.height) throw new KernelError("b", `is ${b.width}x${b.height}, expected ${a.width}x${a.height}`);
-  if (op !== "add" && op !== "sub" && op !== "mul" && op !== "div") throw new KernelError("op", `unknown operation "${String(op)}"`);
+  if (a.width !== b.width || a.height !== b.height)
+    throw new KernelError("b", `is ${b.width}x${b.height}, expected ${a.width}x${a.height}`);
+  if (op !== "add" && op !== "sub" && op !== "mul" && op !== "div")
+    throw new KernelError("op", `unknown operation "${String(op)}"`);
   const hasVar = !!(a.variance && b.variance);
   const o = outPlanes(out, a.width, a.height, !!(a.mask || b.mask), hasVar, alloc);
   for (let y = 0; y < a.height; y++) {
@@ -71,7 +73,7 @@ export function clipTs(a: Planes, lo: number, hi: number, out?: Planes, alloc?: 
       const i = y * a.stride + x;
       const oi = y * o.stride + x;
       const v = a.image[i]!;
-      o.image[oi] = v < lo ? lo : v > hi ? hi : v;
+      o.image[oi] = Number.isNaN(v) ? v : Math.min(hi, Math.max(lo, v));
       if (a.variance && o.variance) o.variance[oi] = a.variance[i]!;
       if (a.mask && o.mask) o.mask[oi] = a.mask[i]!;
     }

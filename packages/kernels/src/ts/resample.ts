@@ -33,7 +33,13 @@ export function kernelHalfWidth(k: ResampleKernel): number {
 }
 
 /** Per-axis taps: first index and normalised weights; returns false when some used tap is outside [0, n). */
-export function axisWeights(kernel: ResampleKernel, s: number, n: number, w: Float64Array, out: { first: number; count: number }): boolean {
+export function axisWeights(
+  kernel: ResampleKernel,
+  s: number,
+  n: number,
+  w: Float64Array,
+  out: { first: number; count: number },
+): boolean {
   if (kernel === "nearest") {
     const i = Math.floor(s + 0.5);
     w[0] = 1;
@@ -101,7 +107,8 @@ export function gridArea(g: ResampleGrid, x: number, y: number): number {
 
 /** Checks a grid's shape. */
 export function checkGrid(g: ResampleGrid): void {
-  if (!Number.isInteger(g.width) || g.width < 1 || !Number.isInteger(g.height) || g.height < 1) throw new KernelError("grid", `size must be positive integers, got ${g.width}x${g.height}`);
+  if (!Number.isInteger(g.width) || g.width < 1 || !Number.isInteger(g.height) || g.height < 1)
+    throw new KernelError("grid", `size must be positive integers, got ${g.width}x${g.height}`);
   if (g.kind === "coords" && (g.x.length !== g.width * g.height || g.y.length !== g.width * g.height)) {
     throw new KernelError("grid.x/y", `must have width*height = ${g.width * g.height} values`);
   }
@@ -127,7 +134,8 @@ export function resampleTs(src: Planes, grid: ResampleGrid, opts: ResampleOption
     for (let x = 0; x < grid.width; x++) {
       const oi = y * o.stride + x;
       const [sx, sy] = gridPoint(grid, x, y);
-      const ok = Number.isFinite(sx) && Number.isFinite(sy) && axisWeights(kernel, sx, W, wx, ax) && axisWeights(kernel, sy, H, wy, ay);
+      const ok =
+        Number.isFinite(sx) && Number.isFinite(sy) && axisWeights(kernel, sx, W, wx, ax) && axisWeights(kernel, sy, H, wy, ay);
       if (!ok) {
         o.image[oi] = Number.NaN;
         if (o.variance) o.variance[oi] = Number.POSITIVE_INFINITY;

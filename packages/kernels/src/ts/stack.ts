@@ -20,26 +20,35 @@ export function checkStack(inputs: Planes[], opts: StackOptions): Float64Array {
   const a = inputs[0]!;
   inputs.forEach((p, i) => {
     checkPlanes(p, `inputs[${i}]`);
-    if (p.width !== a.width || p.height !== a.height) throw new KernelError(`inputs[${i}]`, `is ${p.width}x${p.height}, expected ${a.width}x${a.height}`);
+    if (p.width !== a.width || p.height !== a.height)
+      throw new KernelError(`inputs[${i}]`, `is ${p.width}x${p.height}, expected ${a.width}x${a.height}`);
   });
   const w = opts.weights ? Float64Array.from(opts.weights) : new Float64Array(inputs.length).fill(1);
   if (w.length !== inputs.length) throw new KernelError("weights", `has ${w.length} values for ${inputs.length} inputs`);
   for (const v of w) if (!(v > 0) || !Number.isFinite(v)) throw new KernelError("weights", `must be finite and > 0, got ${v}`);
   const st = opts.statistic ?? "mean";
-  if (st !== "mean" && st !== "median" && st !== "meanclip") throw new KernelError("statistic", `unknown stack statistic "${st}"`);
+  if (st !== "mean" && st !== "median" && st !== "meanclip")
+    throw new KernelError("statistic", `unknown stack statistic "${st}"`);
   return w;
 }
 
 /** Makes the output of a stack (or checks a given one). */
-export function stackOut(inputs: Planes[], out: StackResult | undefined, alloc?: (w: number, h: number, p: { mask: boolean; variance: boolean }) => Planes): StackResult {
+export function stackOut(
+  inputs: Planes[],
+  out: StackResult | undefined,
+  alloc?: (w: number, h: number, p: { mask: boolean; variance: boolean }) => Planes,
+): StackResult {
   const a = inputs[0]!;
   const hasMask = inputs.every((p) => p.mask);
   const hasVar = inputs.every((p) => p.variance);
   if (out) {
-    if (out.width !== a.width || out.height !== a.height) throw new KernelError("out", `is ${out.width}x${out.height}, expected ${a.width}x${a.height}`);
+    if (out.width !== a.width || out.height !== a.height)
+      throw new KernelError("out", `is ${out.width}x${out.height}, expected ${a.width}x${a.height}`);
     return out;
   }
-  const p = alloc ? alloc(a.width, a.height, { mask: hasMask, variance: hasVar }) : makePlanes(a.width, a.height, hasMask, hasVar);
+  const p = alloc
+    ? alloc(a.width, a.height, { mask: hasMask, variance: hasVar })
+    : makePlanes(a.width, a.height, hasMask, hasVar);
   return { ...p, count: new Int32Array((p.height - 1) * p.stride + p.width) };
 }
 
@@ -59,7 +68,12 @@ export function rowBand(p: Planes, y0: number, y1: number): Planes {
 }
 
 /** Stacks `inputs` (reference implementation). */
-export function stackTs(inputs: Planes[], opts: StackOptions = {}, out?: StackResult, alloc?: (w: number, h: number, p: { mask: boolean; variance: boolean }) => Planes): StackResult {
+export function stackTs(
+  inputs: Planes[],
+  opts: StackOptions = {},
+  out?: StackResult,
+  alloc?: (w: number, h: number, p: { mask: boolean; variance: boolean }) => Planes,
+): StackResult {
   const w = checkStack(inputs, opts);
   const o = stackOut(inputs, out, alloc);
   const N = inputs.length;

@@ -15,12 +15,16 @@ export const IQR_TO_SIGMA = 0.741301109252802;
 export function regionIndices(src: Planes, region: StatsRegion | undefined): Int32Array {
   if (region?.indices) {
     const n = (src.height - 1) * src.stride + src.width;
-    for (const i of region.indices) if (i < 0 || i >= n) throw new KernelError("region.indices", `index ${i} is outside the image (0..${n - 1})`);
+    for (const i of region.indices)
+      if (i < 0 || i >= n) throw new KernelError("region.indices", `index ${i} is outside the image (0..${n - 1})`);
     return region.indices;
   }
   const b = region?.box ?? { x0: 0, y0: 0, width: src.width, height: src.height };
   if (b.x0 < 0 || b.y0 < 0 || b.width < 0 || b.height < 0 || b.x0 + b.width > src.width || b.y0 + b.height > src.height) {
-    throw new KernelError("region.box", `(${b.x0},${b.y0}) ${b.width}x${b.height} is not inside the ${src.width}x${src.height} image`);
+    throw new KernelError(
+      "region.box",
+      `(${b.x0},${b.y0}) ${b.width}x${b.height} is not inside the ${src.width}x${src.height} image`,
+    );
   }
   const idx = new Int32Array(b.width * b.height);
   let k = 0;
@@ -40,7 +44,13 @@ export function quantileSorted(sorted: ArrayLike<number>, f: number): number {
 }
 
 /** Weighted mean and unbiased variance of values[0..n) with optional weights, keeping |x-c| <= hw. */
-export function meanVar(values: Float64Array, weights: Float64Array | null, n: number, centre: number, halfWidth: number): { mean: number; variance: number; kept: number; sw: number; sw2: number } {
+export function meanVar(
+  values: Float64Array,
+  weights: Float64Array | null,
+  n: number,
+  centre: number,
+  halfWidth: number,
+): { mean: number; variance: number; kept: number; sw: number; sw2: number } {
   let sw = 0;
   let swx = 0;
   let sw2 = 0;
@@ -71,7 +81,15 @@ export function meanVar(values: Float64Array, weights: Float64Array | null, n: n
  * Clipped mean/variance passes (lsst-anatomy 1.7) over values whose median and IQR are given;
  * also returns the centre and half-width of the last pass (which decided `kept`).
  */
-export function clipPasses(values: Float64Array, weights: Float64Array | null, n: number, median: number, iqr: number, k: number, numIter: number): { mean: number; variance: number; kept: number; centre: number; halfWidth: number } {
+export function clipPasses(
+  values: Float64Array,
+  weights: Float64Array | null,
+  n: number,
+  median: number,
+  iqr: number,
+  k: number,
+  numIter: number,
+): { mean: number; variance: number; kept: number; centre: number; halfWidth: number } {
   let centre = median;
   let hw = k * IQR_TO_SIGMA * iqr;
   let r = { mean: Number.NaN, variance: Number.NaN, kept: 0, centre, halfWidth: hw };
@@ -95,7 +113,8 @@ export function statisticsTs(src: Planes, region?: StatsRegion, ctrl: StatsContr
   if (!Number.isInteger(numIter) || numIter < 1) throw new KernelError("numIter", `must be a positive integer, got ${numIter}`);
   const idx = regionIndices(src, region);
   const wts = region?.weights;
-  if (wts && wts.length < (src.height - 1) * src.stride + src.width) throw new KernelError("region.weights", "is shorter than the image");
+  if (wts && wts.length < (src.height - 1) * src.stride + src.width)
+    throw new KernelError("region.weights", "is shorter than the image");
   const values = new Float64Array(idx.length);
   const weights = wts ? new Float64Array(idx.length) : null;
   let n = 0;

@@ -55,7 +55,10 @@ export class Arena {
     const tail = last && last.start + last.size === this.top ? last.size : 0;
     const pages = Math.ceil((size - tail) / PAGE);
     const maxPages = 65536 - this.top / PAGE;
-    if (pages > maxPages) throw new RangeError(`wasm arena: cannot allocate ${bytes} bytes (4 GiB wasm32 limit; ${this.allocatedBytes} bytes in use)`);
+    if (pages > maxPages)
+      throw new RangeError(
+        `wasm arena: cannot allocate ${bytes} bytes (4 GiB wasm32 limit; ${this.allocatedBytes} bytes in use)`,
+      );
     this.memory.grow(pages);
     this.buffers.add(this.memory.buffer);
     const grown = pages * PAGE;

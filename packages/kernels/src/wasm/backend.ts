@@ -2,7 +2,18 @@
  * The `wasm` backend: AssemblyScript SIMD kernels on a shared-memory image arena, rows split over a
  * worker pool. Memory ownership: see the package README ("Wasm memory").
  */
-import type { ConvolveOptions, Footprint, Kernel2D, ResampleGrid, ResampleOptions, StackOptions, StackResult, StatsControl, StatsRegion, StatsResult } from "../api.js";
+import type {
+  ConvolveOptions,
+  Footprint,
+  Kernel2D,
+  ResampleGrid,
+  ResampleOptions,
+  StackOptions,
+  StackResult,
+  StatsControl,
+  StatsRegion,
+  StatsResult,
+} from "../api.js";
 import type { Backend } from "../backend.js";
 import { lanczosPhaseTable } from "../lanczos.js";
 import { binStatisticsWith, chebyshevEvalTs, chebyshevFitTs, interpolateGridTs } from "../ts/background.js";
@@ -32,7 +43,10 @@ export interface WasmBackendOptions {
 type Exports = Record<string, (...a: number[]) => number>;
 
 function defaultThreads(): number {
-  const g = globalThis as { process?: { env?: Record<string, string | undefined> }; navigator?: { hardwareConcurrency?: number } };
+  const g = globalThis as {
+    process?: { env?: Record<string, string | undefined> };
+    navigator?: { hardwareConcurrency?: number };
+  };
   const env = Number(g.process?.env?.SKYSTACK_THREADS);
   if (Number.isInteger(env) && env >= 1) return env;
   return Math.max(1, Math.min(8, g.navigator?.hardwareConcurrency ?? 1));
@@ -56,7 +70,8 @@ function chunks(y0: number, y1: number, n: number): [number, number][] {
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<Backend | string> {
   const WA = wasmApi();
   if (!WA) return "WebAssembly is not available";
-  if (typeof SharedArrayBuffer === "undefined") return "SharedArrayBuffer is not available (browsers need cross-origin isolation)";
+  if (typeof SharedArrayBuffer === "undefined")
+    return "SharedArrayBuffer is not available (browsers need cross-origin isolation)";
   let bytes: Uint8Array;
   try {
     bytes = await loadWasmBytes();
@@ -146,7 +161,14 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const allocOpt = (w: number, h: number, p: { mask: boolean; variance: boolean }): Planes => alloc(w, h, p);
 
   /** Output planes in the arena: `out` itself when it lives there, else a temporary copied back by `finish`. */
-  const output = (out: Planes | undefined, w: number, h: number, mask: boolean, variance: boolean, scope: Scope): { p: Planes; finish: () => Planes } => {
+  const output = (
+    out: Planes | undefined,
+    w: number,
+    h: number,
+    mask: boolean,
+    variance: boolean,
+    scope: Scope,
+  ): { p: Planes; finish: () => Planes } => {
     if (!out) {
       const p = alloc(w, h, { mask, variance });
       return { p, finish: () => p };
@@ -172,7 +194,13 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   };
   const span = (p: Planes): number => (p.height - 1) * p.stride + p.width;
 
-  const convolveSeparable = async (src: Planes, kxIn: ArrayLike<number>, kyIn: ArrayLike<number>, opts: ConvolveOptions = {}, out?: Planes): Promise<Planes> => {
+  const convolveSeparable = async (
+    src: Planes,
+    kxIn: ArrayLike<number>,
+    kyIn: ArrayLike<number>,
+    opts: ConvolveOptions = {},
+    out?: Planes,
+  ): Promise<Planes> => {
     checkPlanes(src, "src");
     const normalize = opts.normalize ?? true;
     const kx = kernelArray(kxIn, normalize, "kx");
@@ -231,7 +259,11 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           byRows(gy0, gy1, (a, b) => {
             const c: WasmCall[] = [{ fn: "convCols", args: [tI, gw, oImg, OS, kyp, ky.length, cy, gw, a, b] }];
             if (vr) c.push({ fn: "convCols", args: [tV, gw, op.variance!.byteOffset + oOff, OS, ky2, ky.length, cy, gw, a, b] });
-            if (tM) c.push({ fn: "orCols", args: [tM, gw, op.mask!.byteOffset + oOff, oImg, OS, nzy, ky.length, cy, gw, a, b, NO_DATA] });
+            if (tM)
+              c.push({
+                fn: "orCols",
+                args: [tM, gw, op.mask!.byteOffset + oOff, oImg, OS, nzy, ky.length, cy, gw, a, b, NO_DATA],
+              });
             return c;
           }),
         );
@@ -271,11 +303,15 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         const oImg = op.image.byteOffset + oOff;
         const vr = src.variance && op.variance ? scope.input(src.variance, n) : 0;
         const k2 = vr ? scope.f32(k.map((v) => v * v)) : 0;
-        const m = op.mask ? (src.mask ? scope.input(src.mask, n) : (() => {
-          const p = scope.alloc(n * 4);
-          arena.i32(p, n).fill(0);
-          return p;
-        })()) : 0;
+        const m = op.mask
+          ? src.mask
+            ? scope.input(src.mask, n)
+            : (() => {
+                const p = scope.alloc(n * 4);
+                arena.i32(p, n).fill(0);
+                return p;
+              })()
+          : 0;
         const nz = m ? scope.i32(Array.from(k, (v) => (v !== 0 ? -1 : 0))) : 0;
         await runJobs(
           byRows(0, gy1 - gy0, (a, b) => {
@@ -319,7 +355,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       const img = scope.input(src.image, n);
       const msk = src.mask && op.mask ? scope.input(src.mask, n) : 0;
       const vr = src.variance && op.variance ? scope.input(src.variance, n) : 0;
-      const P = grid.kind === "affine" ? scope.f64([grid.a, grid.b, grid.c, grid.d, grid.e, grid.f, Math.abs(grid.a * grid.e - grid.b * grid.d)]) : scope.f64([0, 0, 0, 0, 0, 0, 1]);
+      const P =
+        grid.kind === "affine"
+          ? scope.f64([grid.a, grid.b, grid.c, grid.d, grid.e, grid.f, Math.abs(grid.a * grid.e - grid.b * grid.d)])
+          : scope.f64([0, 0, 0, 0, 0, 0, 1]);
       const gx = grid.kind === "coords" ? scope.f64(grid.x) : 0;
       const gy = grid.kind === "coords" ? scope.f64(grid.y) : 0;
       const dm = op.mask ? op.mask.byteOffset : 0;
@@ -329,7 +368,32 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         byRows(0, grid.height, (a, b) => [
           {
             fn: "resampleRows",
-            args: [img, msk, vr, W, H, S, op.image.byteOffset, dm, dv, op.stride, grid.width, grid.height, a, b, grid.kind === "affine" ? 0 : 1, P, gx, gy, code, t, opts.conserveFlux ? 1 : 0, scope.alloc(256), NO_DATA, EDGE],
+            args: [
+              img,
+              msk,
+              vr,
+              W,
+              H,
+              S,
+              op.image.byteOffset,
+              dm,
+              dv,
+              op.stride,
+              grid.width,
+              grid.height,
+              a,
+              b,
+              grid.kind === "affine" ? 0 : 1,
+              P,
+              gx,
+              gy,
+              code,
+              t,
+              opts.conserveFlux ? 1 : 0,
+              scope.alloc(256),
+              NO_DATA,
+              EDGE,
+            ],
           },
         ]),
       );
@@ -352,8 +416,14 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     if (!Number.isInteger(numIter) || numIter < 1) throw new KernelError("numIter", `must be a positive integer, got ${numIter}`);
     const box = region?.box ?? { x0: 0, y0: 0, width: src.width, height: src.height };
     if (!region?.indices) regionIndices(src, { box: { x0: box.x0, y0: box.y0, width: 0, height: 0 } }); // bounds check only
-    if (!region?.indices && (box.x0 + box.width > src.width || box.y0 + box.height > src.height || box.width < 0 || box.height < 0)) {
-      throw new KernelError("region.box", `(${box.x0},${box.y0}) ${box.width}x${box.height} is not inside the ${src.width}x${src.height} image`);
+    if (
+      !region?.indices &&
+      (box.x0 + box.width > src.width || box.y0 + box.height > src.height || box.width < 0 || box.height < 0)
+    ) {
+      throw new KernelError(
+        "region.box",
+        `(${box.x0},${box.y0}) ${box.width}x${box.height} is not inside the ${src.width}x${src.height} image`,
+      );
     }
     if (region?.indices) regionIndices(src, region);
     const wts = region?.weights;
@@ -370,55 +440,121 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       const wv = wts ? scope.alloc(Math.max(1, total) * 8) : 0;
       const R = scope.alloc(64);
       const M = scope.alloc(64);
-      let n: number;
-      let nMasked = 0;
-      let nNon = 0;
-      let orMask = 0;
-      let min: number;
-      let max: number;
-      let sum: number;
       const r = arena.f64(R, 7);
-      n = X.gather!(img, msk, wp, src.stride, box.x0, box.y0, box.width, box.height, idx, region?.indices?.length ?? 0, andMask, nanSafe ? 1 : 0, vals, wv, R)!;
-      nMasked = r[1]!;
-      nNon = r[2]!;
-      orMask = r[3]! | 0;
-      min = r[4]!;
-      max = r[5]!;
-      sum = r[6]!;
+      const n = X.gather!(
+        img,
+        msk,
+        wp,
+        src.stride,
+        box.x0,
+        box.y0,
+        box.width,
+        box.height,
+        idx,
+        region?.indices?.length ?? 0,
+        andMask,
+        nanSafe ? 1 : 0,
+        vals,
+        wv,
+        R,
+      )!;
+      const nMasked = r[1]!;
+      const nNon = r[2]!;
+      const orMask = r[3]! | 0;
+      const min = r[4]!;
+      const max = r[5]!;
+      const sum = r[6]!;
       const mv = (c: number, hw: number): { mean: number; variance: number; kept: number; sw: number; sw2: number } => {
         X.meanVar!(vals, wv, n, c, hw, M);
         const a = arena.f64(M, 5);
         return { mean: a[0]!, variance: a[1]!, kept: a[2]!, sw: a[3]!, sw2: a[4]! };
       };
       const all = mv(0, Number.POSITIVE_INFINITY);
-      // Quantiles by selection (values are permuted in place; the sums above are order-free enough).
-      const need = new Map<number, number>();
-      const want = [0.25, 0.5, 0.75];
-      const pos: number[] = [];
-      for (const f of want) {
-        const p = f * (n - 1);
-        const lo = Math.floor(p);
-        pos.push(lo, Math.min(lo + 1, n - 1));
-      }
-      const ks = [...new Set(pos)].sort((a, b) => a - b);
-      // Selection permutes the values; with weights, select on a copy so (value, weight) pairs stay aligned.
+      // Quantiles by selection (nth_element): the median on [0, n), then the quartiles inside the
+      // two halves it leaves; each neighbour (index + 1) is the minimum of the part above it.
       let sel = vals;
       if (wv && n > 0) {
+        // Selection permutes the values: with weights, select on a copy so (value, weight) pairs stay aligned.
         sel = scope.alloc(n * 4);
         arena.f32(sel, n).set(arena.f32(vals, n));
       }
-      let from = 0;
-      for (const kk of ks) {
-        if (n === 0) break;
-        need.set(kk, X.select!(sel, from, n, kk)!);
-        from = kk;
+      const at = new Map<number, number>();
+      const ranks =
+        n > 0
+          ? [
+              ...new Set(
+                [0.25, 0.5, 0.75].flatMap((f) => [Math.floor(f * (n - 1)), Math.min(Math.floor(f * (n - 1)) + 1, n - 1)]),
+              ),
+            ].sort((x, y) => x - y)
+          : [];
+      // Histogram range: mean +- 8 sigma inside [min, max] (outliers land in the end bins, still counted).
+      const hlo = Math.max(min, all.mean - 8 * Math.sqrt(all.variance));
+      const hhi = Math.min(max, all.mean + 8 * Math.sqrt(all.variance));
+      if (n >= 65536 && nanSafe && Number.isFinite(hlo) && Number.isFinite(hhi) && hhi > hlo) {
+        // Exact order statistics from a 65536-bin histogram: one counting pass, one pass copying the
+        // values of the few bins that hold the wanted ranks, then a sort of those values only.
+        const NB = 65536;
+        const scale = NB / (hhi - hlo);
+        const h = scope.alloc(NB * 4);
+        X.histo!(vals, n, hlo, scale, NB, h);
+        const hist = arena.u32(h, NB);
+        const want: { rank: number; bin: number; within: number }[] = [];
+        let cum = 0;
+        let ri = 0;
+        for (let bin = 0; bin < NB && ri < ranks.length; bin++) {
+          const c = hist[bin]!;
+          while (ri < ranks.length && ranks[ri]! < cum + c) {
+            want.push({ rank: ranks[ri]!, bin, within: ranks[ri]! - cum });
+            ri++;
+          }
+          cum += c;
+        }
+        const bins = [...new Set(want.map((w2) => w2.bin))];
+        const lut = scope.alloc(NB);
+        new Uint8Array(arena.memory.buffer, lut, NB).fill(0);
+        const offsP = scope.alloc(bins.length * 4);
+        const offs = arena.i32(offsP, bins.length);
+        let total2 = 0;
+        const starts: number[] = [];
+        bins.forEach((bin, t) => {
+          new Uint8Array(arena.memory.buffer, lut, NB)[bin] = t + 1;
+          starts.push(total2);
+          offs[t] = total2;
+          total2 += hist[bin]!;
+        });
+        const dst = scope.alloc(Math.max(1, total2) * 4);
+        X.collect!(vals, n, hlo, scale, NB, lut, offsP, dst);
+        const sorted = bins.map((bin, t) =>
+          arena
+            .f32(dst + 4 * starts[t]!, hist[bin]!)
+            .slice()
+            .sort(),
+        );
+        for (const w2 of want) at.set(w2.rank, sorted[bins.indexOf(w2.bin)]![w2.within]!);
+      } else if (n > 0) {
+        const loM = Math.floor(0.5 * (n - 1));
+        at.set(loM, X.select!(sel, 0, n, loM)!);
+        if (loM + 1 < n) at.set(loM + 1, X.minOf!(sel, loM + 1, n)!);
+        const lo1 = Math.floor(0.25 * (n - 1));
+        if (lo1 < loM) {
+          at.set(lo1, X.select!(sel, 0, loM, lo1)!);
+          if (lo1 + 1 < loM) at.set(lo1 + 1, X.minOf!(sel, lo1 + 1, loM)!);
+        }
+        const lo3 = Math.floor(0.75 * (n - 1));
+        if (lo3 > loM + 1) {
+          at.set(lo3, X.select!(sel, loM + 1, n, lo3)!);
+          if (lo3 + 1 < n) at.set(lo3 + 1, X.minOf!(sel, lo3 + 1, n)!);
+        } else if (lo3 === loM + 1 && lo3 + 1 < n) {
+          X.select!(sel, loM + 1, n, lo3 + 1);
+          at.set(lo3 + 1, arena.f32(sel + 4 * (lo3 + 1), 1)[0]!);
+        }
       }
       const q = (f: number): number => {
         if (n === 0) return Number.NaN;
         const p = f * (n - 1);
         const lo = Math.floor(p);
-        const a = need.get(lo)!;
-        return a + (p - lo) * (need.get(Math.min(lo + 1, n - 1))! - a);
+        const a = at.get(lo)!;
+        return a + (p - lo) * (at.get(Math.min(lo + 1, n - 1))! - a);
       };
       const median = q(0.5);
       const q1 = q(0.25);
@@ -463,7 +599,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     const w = checkStack(inputs, opts);
     const a = inputs[0]!;
     const S = a.stride;
-    if (!inputs.every((p) => p.stride === S)) throw new KernelError("inputs", "the wasm stack needs every input to have the same stride");
+    if (!inputs.every((p) => p.stride === S))
+      throw new KernelError("inputs", "the wasm stack needs every input to have the same stride");
     const N = inputs.length;
     const hasMask = inputs.every((p) => p.mask);
     const hasVar = inputs.every((p) => p.variance);
@@ -495,8 +632,30 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
         byRows(0, a.height, (y0, y1) => [
           {
             fn: "stackRows",
-            args: [imgs, msks, vars, N, a.width, S, op.stride, y0, y1, code, wp, opts.andMask ?? 0, opts.numSigmaClip ?? 3, opts.numIter ?? 3, T, th.length / 2,
-              op.image.byteOffset, vars ? op.variance!.byteOffset : 0, msks ? op.mask!.byteOffset : 0, count.byteOffset, scope.alloc(N * 32), NO_DATA],
+            args: [
+              imgs,
+              msks,
+              vars,
+              N,
+              a.width,
+              S,
+              op.stride,
+              y0,
+              y1,
+              code,
+              wp,
+              opts.andMask ?? 0,
+              opts.numSigmaClip ?? 3,
+              opts.numIter ?? 3,
+              T,
+              th.length / 2,
+              op.image.byteOffset,
+              vars ? op.variance!.byteOffset : 0,
+              msks ? op.mask!.byteOffset : 0,
+              count.byteOffset,
+              scope.alloc(N * 48),
+              NO_DATA,
+            ],
           },
         ]),
       );
@@ -523,17 +682,16 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       const caps = parts.map(([a, b]) => Math.min((b - a) * ((W >> 1) + 1), 1 << 20));
       const bufs = caps.map((c) => scope.alloc(c * 12));
       const counts = scope.alloc(parts.length * 4);
-      // Each chunk writes its run count into counts[k] via a tiny follow-up call is not possible; run per chunk and read back.
-      const results: number[] = [];
-      if (!pool || parts.length === 1) {
-        parts.forEach(([a, b], k) => results.push(X.thresholdRuns!(img, msk, W, S, a, b, opts.threshold, sign, opts.andMask ?? 0, bufs[k]!, caps[k]!)!));
-      } else {
-        // Workers cannot return values: chunk k stores its count at counts[k] through a one-run probe below.
-        await pool.run(parts.map(([a, b], k) => [{ fn: "thresholdRuns", args: [img, msk, W, S, a, b, opts.threshold, sign, opts.andMask ?? 0, bufs[k]!, caps[k]!] }]));
-        // Recount on the calling thread from the written triples is not possible either; redo cheaply per chunk.
-        parts.forEach(([a, b], k) => results.push(X.thresholdRuns!(img, msk, W, S, a, b, opts.threshold, sign, opts.andMask ?? 0, bufs[k]!, caps[k]!)!));
-      }
-      void counts;
+      // Each chunk stores its run count (or -1 on overflow) at counts[k].
+      await runJobs(
+        parts.map(([a, b], k) => [
+          {
+            fn: "thresholdRunsTo",
+            args: [img, msk, W, S, a, b, opts.threshold, sign, opts.andMask ?? 0, bufs[k]!, caps[k]!, counts + 4 * k],
+          },
+        ]),
+      );
+      const results = Array.from(arena.i32(counts, parts.length));
       if (results.some((r) => r < 0)) runs = thresholdRuns(src, opts);
       else {
         const total = results.reduce((s, r) => s + r, 0);
@@ -561,8 +719,16 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       const n = span(a);
       const img = scope.input(a.image, n);
       const vr = a.variance && op.variance ? scope.input(a.variance, n) : 0;
-      await runJobs(byRows(0, a.height, (y0, y1) => [{ fn: "scaleRows", args: [img, vr, a.stride, op.image.byteOffset, vr ? op.variance!.byteOffset : 0, op.stride, a.width, c, y0, y1] }]));
-      if (a.mask && op.mask) for (let y = 0; y < a.height; y++) op.mask.set(a.mask.subarray(y * a.stride, y * a.stride + a.width), y * op.stride);
+      await runJobs(
+        byRows(0, a.height, (y0, y1) => [
+          {
+            fn: "scaleRows",
+            args: [img, vr, a.stride, op.image.byteOffset, vr ? op.variance!.byteOffset : 0, op.stride, a.width, c, y0, y1],
+          },
+        ]),
+      );
+      if (a.mask && op.mask)
+        for (let y = 0; y < a.height; y++) op.mask.set(a.mask.subarray(y * a.stride, y * a.stride + a.width), y * op.stride);
       return o.finish();
     } finally {
       scope.done();

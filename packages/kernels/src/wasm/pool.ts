@@ -41,7 +41,12 @@ interface AnyWorker {
 }
 
 async function spawnWorker(): Promise<AnyWorker> {
-  const g = globalThis as { process?: { versions?: { node?: string } }; Worker?: new (url: string) => { postMessage(m: unknown): void; onmessage: ((e: { data: unknown }) => void) | null; terminate(): void } };
+  const g = globalThis as {
+    process?: { versions?: { node?: string } };
+    Worker?: new (
+      url: string,
+    ) => { postMessage(m: unknown): void; onmessage: ((e: { data: unknown }) => void) | null; terminate(): void };
+  };
   if (g.process?.versions?.node) {
     const { Worker } = await import("node:worker_threads");
     const w = new Worker(WORKER_SOURCE, { eval: true });
@@ -58,7 +63,13 @@ async function spawnWorker(): Promise<AnyWorker> {
   const w = new g.Worker(url);
   let handler: (m: never) => void = () => {};
   w.onmessage = (e) => handler(e.data as never);
-  return { post: (m) => w.postMessage(m), onMessage: (f) => (handler = f as never), ref: () => {}, unref: () => {}, terminate: () => w.terminate() };
+  return {
+    post: (m) => w.postMessage(m),
+    onMessage: (f) => (handler = f as never),
+    ref: () => {},
+    unref: () => {},
+    terminate: () => w.terminate(),
+  };
 }
 
 /** A fixed pool of wasm workers sharing one memory. */

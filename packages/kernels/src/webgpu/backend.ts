@@ -34,14 +34,25 @@ async function getGpu(): Promise<GPU | string> {
   return "no navigator.gpu in this environment";
 }
 
+/** Options of the webgpu backend. */
+export interface WebGpuBackendOptions {
+  /**
+   * Also run resampling and stacking on the GPU. Default: SKYSTACK_WEBGPU_EXPERIMENTAL=1. Off by
+   * default because on Mesa lavapipe these two shaders crash the process (README, "WebGPU").
+   */
+  experimental?: boolean;
+}
+
 /** Makes the WebGPU backend, or returns why it is unavailable (no adapter, no package). */
-export async function createWebGpuBackend(): Promise<Backend | string> {
+export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<Backend | string> {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const experimental = options.experimental ?? env?.SKYSTACK_WEBGPU_EXPERIMENTAL === "1";
   const gpu = await getGpu();
   if (typeof gpu === "string") return gpu;
   const adapter = await gpu.requestAdapter();
-  if (!adapter) return "no WebGPU adapter (no GPU and no software Vulkan driver such as Mesa lavapipe: run scripts/ci/install-vulkan.sh)";
-  const dbg = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SKYSTACK_GPU_DEBUG ?? "";
-  const device = await adapter.requestDevice(dbg.includes("nolimits") ? {} : {
+  if (!adapter)
+    return "no WebGPU adapter (no GPU and no software Vulkan driver such as Mesa lavapipe: run scripts/ci/install-vulkan.sh)";
+  const device = await adapter.requestDevice({
     requiredLimits: {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,
@@ -49,18 +60,26 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
     },
   });
   let lost: string | null = null;
-  if (!dbg.includes("nolost")) void device.lost.then((i) => {
+  void device.lost.then((i) => {
     lost = `device lost: ${i.message}`;
   });
   const maxBinding = device.limits.maxStorageBufferBindingSize;
   const ts = createTsBackend();
   const pipelines = new Map<string, GPUComputePipeline>();
   /** Compiles every pipeline once (createComputePipelineAsync rejects on WGSL errors). */
-  for (const [name, code, entries] of [["conv", CONV_WGSL, ["rows", "cols"]], ["mask", MASK_WGSL, ["rows", "cols"]], ["resample", RESAMPLE_WGSL, ["main"]], ["stack", STACK_WGSL, ["main"]]] as const) {
+  for (const [name, code, entries] of [
+    ["conv", CONV_WGSL, ["rows", "cols"]],
+    ["mask", MASK_WGSL, ["rows", "cols"]],
+    ["resample", RESAMPLE_WGSL, ["main"]],
+    ["stack", STACK_WGSL, ["main"]],
+  ] as const) {
     const module = device.createShaderModule({ code });
     for (const entry of entries) {
       try {
-        pipelines.set(`${name}.${entry}`, await device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: entry } }));
+        pipelines.set(
+          `${name}.${entry}`,
+          await device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: entry } }),
+        );
       } catch (e) {
         return `webgpu: the ${name}.${entry} shader does not compile on this adapter: ${e instanceof Error ? e.message : String(e)}`;
       }
@@ -76,10 +95,21 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
     private readonly bufs: GPUBuffer[] = [];
     storage(data: ArrayBufferView | number, copyDst = true): GPUBuffer {
       const size = typeof data === "number" ? data : data.byteLength;
-      if (size > maxBinding) throw new KernelError("size", `a ${size}-byte buffer exceeds this adapter's storage binding limit (${maxBinding})`);
-      const b = device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | (copyDst ? GPUBufferUsage.COPY_DST : 0) });
+      if (size > maxBinding)
+        throw new KernelError("size", `a ${size}-byte buffer exceeds this adapter's storage binding limit (${maxBinding})`);
+      const b = device.createBuffer({
+        size: Math.max(16, Math.ceil(size / 4) * 4),
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | (copyDst ? GPUBufferUsage.COPY_DST : 0),
+      });
       this.bufs.push(b);
-      if (typeof data !== "number") device.queue.writeBuffer(b, 0, data.buffer as ArrayBuffer, data.byteOffset, Math.ceil(data.byteLength / 4) * 4 === data.byteLength ? data.byteLength : data.byteLength);
+      if (typeof data !== "number")
+        device.queue.writeBuffer(
+          b,
+          0,
+          data.buffer as ArrayBuffer,
+          data.byteOffset,
+          Math.ceil(data.byteLength / 4) * 4 === data.byteLength ? data.byteLength : data.byteLength,
+        );
       return b;
     }
     uniform(values: number[]): GPUBuffer {
@@ -91,13 +121,19 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
       return b;
     }
     bind(p: GPUComputePipeline, buffers: GPUBuffer[]): GPUBindGroup {
-      return device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+      return device.createBindGroup({
+        layout: p.getBindGroupLayout(0),
+        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
     }
     /** Reads buffers back (sizes in bytes). */
     async read(list: [GPUBuffer, number][]): Promise<ArrayBuffer[]> {
       const enc = device.createCommandEncoder();
       const staging = list.map(([b, size]) => {
-        const s = device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+        const s = device.createBuffer({
+          size: Math.max(16, Math.ceil(size / 4) * 4),
+          usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+        });
         enc.copyBufferToBuffer(b, 0, s, 0, Math.ceil(size / 4) * 4);
         return s;
       });
@@ -117,9 +153,8 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
       const out = staging.map((s, i) => s.getMappedRange().slice(0, list[i]![1]));
       for (const s of staging) {
         s.unmap();
-        if (!dbg.includes("nodestroy")) s.destroy();
+        s.destroy();
       }
-      if (dbg.includes("workdone")) await device.queue.onSubmittedWorkDone();
       return out;
     }
     private scoped = false;
@@ -141,7 +176,7 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
       device.queue.submit([enc.finish()]);
     }
     done(): void {
-      if (!dbg.includes("nodestroy")) for (const b of this.bufs) b.destroy();
+      for (const b of this.bufs) b.destroy();
     }
   }
   const alive = (): void => {
@@ -151,11 +186,24 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
     const n = (p.height - 1) * p.stride + p.width;
     return a.subarray(0, n) as T;
   };
-  const copyRows = (dst: Float32Array | Int32Array, ds: number, src: Float32Array | Int32Array, ss: number, w: number, h: number): void => {
+  const copyRows = (
+    dst: Float32Array | Int32Array,
+    ds: number,
+    src: Float32Array | Int32Array,
+    ss: number,
+    w: number,
+    h: number,
+  ): void => {
     for (let y = 0; y < h; y++) dst.set(src.subarray(y * ss, y * ss + w), y * ds);
   };
 
-  const convolveSeparable = async (src: Planes, kxIn: ArrayLike<number>, kyIn: ArrayLike<number>, opts: ConvolveOptions = {}, out?: Planes): Promise<Planes> => {
+  const convolveSeparable = async (
+    src: Planes,
+    kxIn: ArrayLike<number>,
+    kyIn: ArrayLike<number>,
+    opts: ConvolveOptions = {},
+    out?: Planes,
+  ): Promise<Planes> => {
     alive();
     checkPlanes(src, "src");
     const normalize = opts.normalize ?? true;
@@ -202,8 +250,18 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
           const ob = c.storage(on * 4, false);
           const u1 = c.uniform([S, gw, kx.length, H, cy, gy0, gy1 - gy0, o.stride, gx0, NO_DATA]);
           const u2 = c.uniform([S, gw, ky.length, H, cy, gy0, gy1 - gy0, o.stride, gx0, NO_DATA]);
-          passes.push([mr, c.bind(mr, [mb, tmp, c.storage(Int32Array.from(kx, (v) => (v !== 0 ? -1 : 0))), u1]), Math.ceil(gw / 64), H]);
-          passes.push([mc, c.bind(mc, [tmp, ob, c.storage(Int32Array.from(ky, (v) => (v !== 0 ? -1 : 0))), u2, outs[0]!]), Math.ceil(gw / 64), gy1 - gy0]);
+          passes.push([
+            mr,
+            c.bind(mr, [mb, tmp, c.storage(Int32Array.from(kx, (v) => (v !== 0 ? -1 : 0))), u1]),
+            Math.ceil(gw / 64),
+            H,
+          ]);
+          passes.push([
+            mc,
+            c.bind(mc, [tmp, ob, c.storage(Int32Array.from(ky, (v) => (v !== 0 ? -1 : 0))), u2, outs[0]!]),
+            Math.ceil(gw / 64),
+            gy1 - gy0,
+          ]);
           reads.push([ob, on * 4]);
         }
         c.dispatch(passes);
@@ -272,17 +330,18 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
       geo = new Uint32Array(5 * n);
       const f = new Float32Array(geo.buffer);
       const i = new Int32Array(geo.buffer);
-      for (let y = 0; y < DH; y++) for (let x = 0; x < DW; x++) {
-        const k = y * DW + x;
-        const [sx, sy] = gridPoint(grid, x, y);
-        if (!Number.isFinite(sx) || !Number.isFinite(sy) || Math.abs(sx) > 1e9 || Math.abs(sy) > 1e9) {
-          i[2 * n + k] = 0x7fffffff;
-          continue;
+      for (let y = 0; y < DH; y++)
+        for (let x = 0; x < DW; x++) {
+          const k = y * DW + x;
+          const [sx, sy] = gridPoint(grid, x, y);
+          if (!Number.isFinite(sx) || !Number.isFinite(sy) || Math.abs(sx) > 1e9 || Math.abs(sy) > 1e9) {
+            i[2 * n + k] = 0x7fffffff;
+            continue;
+          }
+          [i[k], f[n + k]] = splitF(sx) as [number, number];
+          [i[2 * n + k], f[3 * n + k]] = splitF(sy) as [number, number];
+          f[4 * n + k] = opts.conserveFlux ? gridArea(grid, x, y) : 1;
         }
-        [i[k], f[n + k]] = splitF(sx) as [number, number];
-        [i[2 * n + k], f[3 * n + k]] = splitF(sy) as [number, number];
-        f[4 * n + k] = opts.conserveFlux ? gridArea(grid, x, y) : 1;
-      }
     }
     const c = new Call();
     try {
@@ -295,8 +354,25 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
       const omb = o.mask ? c.storage(on * 4, false) : c.storage(16);
       const ovb = o.variance ? c.storage(on * 4, false) : c.storage(16);
       const areaBits = new Uint32Array(Float32Array.of(area).buffer)[0]!;
-      const u = c.uniform([W, H, S, DW, DH, o.stride, grid.kind === "affine" ? 0 : 1, code, src.mask && o.mask ? 1 : 0, src.variance && o.variance ? 1 : 0, opts.conserveFlux ? 1 : 0, NO_DATA, EDGE, L, areaBits, 0]);
-      c.dispatch([[p, c.bind(p, [sb, mb, vb, ob, omb, ovb, c.storage(geo), c.storage(tab), u]), Math.ceil(DW / 64), DH]]);
+      const u = c.uniform([
+        W,
+        H,
+        S,
+        DW,
+        DH,
+        o.stride,
+        grid.kind === "affine" ? 0 : 1,
+        code,
+        src.mask && o.mask ? 1 : 0,
+        src.variance && o.variance ? 1 : 0,
+        opts.conserveFlux ? 1 : 0,
+        NO_DATA,
+        EDGE,
+        L,
+        areaBits,
+        0,
+      ]);
+      c.dispatch([[p, c.bind(p, [sb, mb, vb, ob, omb, ovb, c.storage(geo), c.storage(tab), u]), Math.ceil(DW / 16), DH]]);
       const reads: [GPUBuffer, number][] = [[ob, on * 4]];
       if (o.mask) reads.push([omb, on * 4]);
       if (o.variance) reads.push([ovb, on * 4]);
@@ -306,7 +382,9 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
       if (o.mask) {
         const m = new Int32Array(res[r++]!);
         if (src.mask) copyRows(o.mask, o.stride, m, o.stride, DW, DH);
-        else for (let y = 0; y < DH; y++) for (let x = 0; x < DW; x++) o.mask[y * o.stride + x] = Number.isNaN(o.image[y * o.stride + x]!) ? NO_DATA : 0;
+        else
+          for (let y = 0; y < DH; y++)
+            for (let x = 0; x < DW; x++) o.mask[y * o.stride + x] = Number.isNaN(o.image[y * o.stride + x]!) ? NO_DATA : 0;
       }
       if (o.variance) copyRows(o.variance, o.stride, new Float32Array(res[r]!), o.stride, DW, DH);
     } finally {
@@ -351,11 +429,33 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
         const omb = c.storage(npix * 4, false);
         const ocb = c.storage(npix * 4, false);
         const kBits = new Uint32Array(Float32Array.of(opts.numSigmaClip ?? 3).buffer)[0]!;
-        const u = c.uniform([N, npix, st === "mean" ? 0 : st === "median" ? 1 : 2, (opts.andMask ?? 0) >>> 0, opts.numIter ?? 3, th.length / 2, hasMask ? 1 : 0, hasVar ? 1 : 0, NO_DATA, kBits]);
-        const groups = Math.ceil(npix / 64);
-        c.dispatch([[p, c.bind(p, [ib, mb, vb, c.storage(prm), ob, ovb, omb, ocb, u]), Math.min(groups, 65535), Math.ceil(groups / 65535)]]);
-        const res = await c.read([[ob, npix * 4], [ovb, npix * 4], [omb, npix * 4], [ocb, npix * 4]]);
-        const put = (dst: Float32Array | Int32Array | undefined, buf: ArrayBuffer, ctor: typeof Float32Array | typeof Int32Array): void => {
+        const u = c.uniform([
+          N,
+          npix,
+          st === "mean" ? 0 : st === "median" ? 1 : 2,
+          (opts.andMask ?? 0) >>> 0,
+          opts.numIter ?? 3,
+          th.length / 2,
+          hasMask ? 1 : 0,
+          hasVar ? 1 : 0,
+          NO_DATA,
+          kBits,
+        ]);
+        const groups = Math.ceil(npix / 16);
+        c.dispatch([
+          [p, c.bind(p, [ib, mb, vb, c.storage(prm), ob, ovb, omb, ocb, u]), Math.min(groups, 65535), Math.ceil(groups / 65535)],
+        ]);
+        const res = await c.read([
+          [ob, npix * 4],
+          [ovb, npix * 4],
+          [omb, npix * 4],
+          [ocb, npix * 4],
+        ]);
+        const put = (
+          dst: Float32Array | Int32Array | undefined,
+          buf: ArrayBuffer,
+          ctor: typeof Float32Array | typeof Int32Array,
+        ): void => {
           if (!dst) return;
           const arr = new ctor(buf);
           for (let r = 0; r < rows; r++) dst.set(arr.subarray(r * W, (r + 1) * W), (y0 + r) * o.stride);
@@ -374,11 +474,10 @@ export async function createWebGpuBackend(): Promise<Backend | string> {
   const b: Backend = {
     ...ts,
     name: "webgpu",
-    native: new Set(["convolveSeparable", "resample", "stack"]),
+    native: new Set(experimental ? ["convolveSeparable", "resample", "stack"] : ["convolveSeparable"]),
     threads: 1,
     convolveSeparable,
-    resample,
-    stack,
+    ...(experimental ? { resample, stack } : {}),
   };
   return b;
 }

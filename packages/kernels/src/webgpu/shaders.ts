@@ -76,7 +76,7 @@ fn cols(@builtin(global_invocation_id) g: vec3u) {
  * xIr[DH] xFr[DH] yIr[DH] yFr[DH] (sx = xI[x]+xIr[y] + xF[x]+xFr[y]); mode 1: xI[N] xF[N] yI[N]
  * yF[N] area[N] per destination pixel (fractions and areas as f32 bits; invalid points yI = 0x7fffffff).
  */
-export const RESAMPLE_WGSL = /* wgsl */ `
+export const RESAMPLE_WGSL = /* wgsl */ `const WG = 16u;
 @group(0) @binding(0) var<storage, read> src: array<f32>;
 @group(0) @binding(1) var<storage, read> msk: array<i32>;
 @group(0) @binding(2) var<storage, read> vr: array<f32>;
@@ -123,7 +123,7 @@ fn axisW(kernel: u32, base: i32, f: f32, n: i32, w: ptr<function, array<f32, 12>
   return vec2i(first, 2 * N);
 }
 fn split(ii: i32, ff: f32) -> vec2f { return vec2f(f32(ii), ff); }
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) g: vec3u) {
   let x = g.x; let y = g.y;
   let W = i32(pu(0u)); let H = i32(pu(1u)); let S = pu(2u); let DW = pu(3u); let DH = pu(4u);
@@ -196,7 +196,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
  * Stacking of a band of rows. p: [N, npix, stat, andMask, numIter, nt, hasMask, hasVar, noData,
  * k (f32 bits)]. prm (f32): weights[N], then (bit, threshold) pairs.
  */
-export const STACK_WGSL = /* wgsl */ `
+export const STACK_WGSL = /* wgsl */ `const WG = 16u;
 @group(0) @binding(0) var<storage, read> inp: array<f32>;
 @group(0) @binding(1) var<storage, read> inm: array<i32>;
 @group(0) @binding(2) var<storage, read> inv: array<f32>;
@@ -214,10 +214,10 @@ fn q(s: ptr<function, array<f32, 64>>, n: i32, f: f32) -> f32 {
   let a = (*s)[lo];
   return a + (pos - f32(lo)) * ((*s)[hi] - a);
 }
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) g: vec3u) {
   let N = pu(0u); let npix = pu(1u);
-  let px = g.x + g.y * 65535u * 64u;
+  let px = g.x + g.y * 65535u * WG;
   if (px >= npix) { return; }
   let stat = pu(2u); let andMask = i32(pu(3u)); let hasMask = pu(6u) != 0u; let hasVar = pu(7u) != 0u;
   let kk = bitcast<f32>(pu(9u));

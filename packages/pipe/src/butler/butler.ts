@@ -19,7 +19,17 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { createExclusive, sha256File, TEMP_PREFIX, tempPathFor, writeFileAtomic } from "./atomic.js";
-import { type DataId, DEFAULT_UNIVERSE, type DimensionUniverse, dataIdKey, decodeName, encodeName, normalizeDataId, parseDataIdKey, sortDimensions } from "./dimensions.js";
+import {
+  type DataId,
+  DEFAULT_UNIVERSE,
+  type DimensionUniverse,
+  dataIdKey,
+  decodeName,
+  encodeName,
+  normalizeDataId,
+  parseDataIdKey,
+  sortDimensions,
+} from "./dimensions.js";
 import { ButlerError } from "./errors.js";
 import { getFormatter } from "./formatters.js";
 import { makeProvenance, type Provenance } from "./provenance.js";
@@ -36,7 +46,9 @@ export interface DatasetType {
 }
 
 /** A collection: a RUN holds datasets; a CHAINED collection searches its children in order. */
-export type Collection = { readonly name: string; readonly type: "RUN" } | { readonly name: string; readonly type: "CHAINED"; readonly children: readonly string[] };
+export type Collection =
+  | { readonly name: string; readonly type: "RUN" }
+  | { readonly name: string; readonly type: "CHAINED"; readonly children: readonly string[] };
 
 /** A registered dataset (the record file's content). */
 export interface DatasetRef {
@@ -112,6 +124,7 @@ async function listDir(path: string): Promise<string[]> {
 /** A data repository. Open one with {@link Butler.open} or make one with {@link Butler.create}. */
 export class Butler {
   private readonly typeCache = new Map<string, DatasetType>();
+  private readonly knownRuns = new Set<string>();
 
   private constructor(
     /** Absolute path of the repository. */
@@ -125,9 +138,13 @@ export class Butler {
     const abs = resolve(root);
     await mkdir(abs, { recursive: true });
     const universe = options.universe ?? DEFAULT_UNIVERSE;
-    const ok = await createExclusive(join(abs, "butler.json"), `${JSON.stringify({ format: FORMAT, version: 1, created: new Date().toISOString(), universe }, null, 1)}\n`);
+    const ok = await createExclusive(
+      join(abs, "butler.json"),
+      `${JSON.stringify({ format: FORMAT, version: 1, created: new Date().toISOString(), universe }, null, 1)}\n`,
+    );
     if (!ok) throw new ButlerError("REPO_EXISTS", `${abs} is already a butler repository`);
-    for (const d of ["registry/dataset-types", "registry/collections", "registry/datasets", "datastore"]) await mkdir(join(abs, d), { recursive: true });
+    for (const d of ["registry/dataset-types", "registry/collections", "registry/datasets", "datastore"])
+      await mkdir(join(abs, d), { recursive: true });
     return new Butler(abs, universe);
   }
 
@@ -138,9 +155,14 @@ export class Butler {
     try {
       meta = await readJson(join(abs, "butler.json"));
     } catch (e) {
-      throw new ButlerError("NOT_A_REPO", `${abs} is not a butler repository (no readable butler.json; make one with 'skystack butler create')`, { cause: e });
+      throw new ButlerError(
+        "NOT_A_REPO",
+        `${abs} is not a butler repository (no readable butler.json; make one with 'skystack butler create')`,
+        { cause: e },
+      );
     }
-    if (meta.format !== FORMAT || !meta.universe) throw new ButlerError("NOT_A_REPO", `${abs}/butler.json is not a skystack butler config`);
+    if (meta.format !== FORMAT || !meta.universe)
+      throw new ButlerError("NOT_A_REPO", `${abs}/butler.json is not a skystack butler config`);
     return new Butler(abs, meta.universe);
   }
 
@@ -148,9 +170,14 @@ export class Butler {
 
   /** Registers a dataset type, or checks that an existing one has the same definition. */
   async registerDatasetType(dt: DatasetType): Promise<DatasetType> {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(dt.name)) throw new ButlerError("UNKNOWN_DATASET_TYPE", `bad dataset type name ${JSON.stringify(dt.name)}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(dt.name))
+      throw new ButlerError("UNKNOWN_DATASET_TYPE", `bad dataset type name ${JSON.stringify(dt.name)}`);
     getFormatter(dt.storageClass);
-    const norm: DatasetType = { name: dt.name, storageClass: dt.storageClass, dimensions: sortDimensions(this.universe, dt.dimensions) };
+    const norm: DatasetType = {
+      name: dt.name,
+      storageClass: dt.storageClass,
+      dimensions: sortDimensions(this.universe, dt.dimensions),
+    };
     const path = join(this.root, "registry", "dataset-types", `${dt.name}.json`);
     const created = await createExclusive(path, `${JSON.stringify(norm)}\n`);
     if (!created) {
@@ -182,7 +209,9 @@ export class Butler {
 
   /** Every registered dataset type. */
   async datasetTypes(): Promise<DatasetType[]> {
-    const names = (await listDir(join(this.root, "registry", "dataset-types"))).filter((n) => n.endsWith(".json") && !n.startsWith(TEMP_PREFIX));
+    const names = (await listDir(join(this.root, "registry", "dataset-types"))).filter(
+      (n) => n.endsWith(".json") && !n.startsWith(TEMP_PREFIX),
+    );
     return Promise.all(names.sort().map((n) => this.getDatasetType(n.slice(0, -5))));
   }
 
@@ -195,18 +224,23 @@ export class Butler {
   /** Registers a RUN collection (no-op if it exists as a RUN). */
   async registerRun(name: string): Promise<void> {
     if (name.trim() === "") throw new ButlerError("UNKNOWN_COLLECTION", "a RUN collection needs a name");
+    if (this.knownRuns.has(name) && existsSync(this.collectionPath(name))) return;
     const created = await createExclusive(this.collectionPath(name), `${JSON.stringify({ name, type: "RUN" })}\n`);
     if (!created) {
       const c = await this.getCollection(name);
       if (c.type !== "RUN") throw new ButlerError("COLLECTION_TYPE", `collection ${name} is ${c.type}, not a RUN`);
     }
+    this.knownRuns.add(name);
   }
 
   /** Defines (or redefines) a CHAINED collection searching `children` in order. */
   async setChain(name: string, children: readonly string[]): Promise<void> {
     const existing = await this.findCollection(name);
-    if (existing && existing.type !== "CHAINED") throw new ButlerError("COLLECTION_TYPE", `collection ${name} is a ${existing.type}, not CHAINED`);
-    for (const c of children) if (!(await this.findCollection(c))) throw new ButlerError("UNKNOWN_COLLECTION", `chain ${name}: child collection ${c} does not exist`);
+    if (existing && existing.type !== "CHAINED")
+      throw new ButlerError("COLLECTION_TYPE", `collection ${name} is a ${existing.type}, not CHAINED`);
+    for (const c of children)
+      if (!(await this.findCollection(c)))
+        throw new ButlerError("UNKNOWN_COLLECTION", `chain ${name}: child collection ${c} does not exist`);
     await writeFileAtomic(this.collectionPath(name), `${JSON.stringify({ name, type: "CHAINED", children })}\n`);
     await this.resolveCollections([name]); // rejects cycles
   }
@@ -230,15 +264,23 @@ export class Butler {
 
   /** Every collection, sorted by name. */
   async collections(): Promise<Collection[]> {
-    const names = (await listDir(join(this.root, "registry", "collections"))).filter((n) => n.endsWith(".json") && !n.startsWith(TEMP_PREFIX));
-    return Promise.all(names.map((n) => decodeName(n.slice(0, -5))).sort().map((n) => this.getCollection(n)));
+    const names = (await listDir(join(this.root, "registry", "collections"))).filter(
+      (n) => n.endsWith(".json") && !n.startsWith(TEMP_PREFIX),
+    );
+    return Promise.all(
+      names
+        .map((n) => decodeName(n.slice(0, -5)))
+        .sort()
+        .map((n) => this.getCollection(n)),
+    );
   }
 
   /** The RUN collections a search path expands to, in order, without repeats; rejects cycles. */
   async resolveCollections(names: readonly string[]): Promise<string[]> {
     const out: string[] = [];
     const walk = async (name: string, stack: string[]): Promise<void> => {
-      if (stack.includes(name)) throw new ButlerError("COLLECTION_TYPE", `collection chain cycle: ${[...stack, name].join(" -> ")}`);
+      if (stack.includes(name))
+        throw new ButlerError("COLLECTION_TYPE", `collection chain cycle: ${[...stack, name].join(" -> ")}`);
       const c = await this.getCollection(name);
       if (c.type === "RUN") {
         if (!out.includes(name)) out.push(name);
@@ -286,7 +328,12 @@ export class Butler {
     }
     const formatter = getFormatter(dt.storageClass);
     const uuid = randomUUID();
-    const rel = join("datastore", encodeName(options.run), datasetType, `${key === "" ? "@" : key}.${uuid.slice(0, 8)}${formatter.extension}`);
+    const rel = join(
+      "datastore",
+      encodeName(options.run),
+      datasetType,
+      `${key === "" ? "@" : key}.${uuid.slice(0, 8)}${formatter.extension}`,
+    );
     const final = join(this.root, rel);
     await mkdir(join(final, ".."), { recursive: true });
     const tmp = tempPathFor(final);
@@ -334,7 +381,11 @@ export class Butler {
   }
 
   /** The first dataset along the collection search path, or undefined. */
-  async find(datasetType: string, dataId: Record<string, unknown>, collections: readonly string[]): Promise<DatasetRef | undefined> {
+  async find(
+    datasetType: string,
+    dataId: Record<string, unknown>,
+    collections: readonly string[],
+  ): Promise<DatasetRef | undefined> {
     for (const run of await this.resolveCollections(collections)) {
       const r = await this.findInRun(datasetType, dataId, run);
       if (r) return r;
@@ -352,13 +403,25 @@ export class Butler {
    * payload's SHA-256 first (CORRUPT on mismatch).
    */
   async get<T = unknown>(ref: DatasetRef, options?: { verify?: boolean }): Promise<T>;
-  async get<T = unknown>(datasetType: string, dataId: Record<string, unknown>, options: { collections: readonly string[]; verify?: boolean }): Promise<T>;
-  async get<T = unknown>(a: DatasetRef | string, b?: Record<string, unknown> | { verify?: boolean }, c?: { collections: readonly string[]; verify?: boolean }): Promise<T> {
+  async get<T = unknown>(
+    datasetType: string,
+    dataId: Record<string, unknown>,
+    options: { collections: readonly string[]; verify?: boolean },
+  ): Promise<T>;
+  async get<T = unknown>(
+    a: DatasetRef | string,
+    b?: Record<string, unknown> | { verify?: boolean },
+    c?: { collections: readonly string[]; verify?: boolean },
+  ): Promise<T> {
     let ref: DatasetRef;
     let verify: boolean;
     if (typeof a === "string") {
       const found = await this.find(a, b as Record<string, unknown>, c!.collections);
-      if (!found) throw new ButlerError("NOT_FOUND", `dataset ${a}@{${dataIdKey(await this.normalize(a, b as Record<string, unknown>))}} not found in collections [${c!.collections.join(", ")}]`);
+      if (!found)
+        throw new ButlerError(
+          "NOT_FOUND",
+          `dataset ${a}@{${dataIdKey(await this.normalize(a, b as Record<string, unknown>))}} not found in collections [${c!.collections.join(", ")}]`,
+        );
       ref = found;
       verify = c!.verify === true;
     } else {
@@ -368,14 +431,23 @@ export class Butler {
     const path = this.pathOf(ref);
     if (verify) {
       const { sha256 } = await sha256File(path);
-      if (sha256 !== ref.sha256) throw new ButlerError("CORRUPT", `dataset ${ref.datasetType}@{${dataIdKey(ref.dataId)}} in ${ref.run}: ${path} has SHA-256 ${sha256}, registered ${ref.sha256}`);
+      if (sha256 !== ref.sha256)
+        throw new ButlerError(
+          "CORRUPT",
+          `dataset ${ref.datasetType}@{${dataIdKey(ref.dataId)}} in ${ref.run}: ${path} has SHA-256 ${sha256}, registered ${ref.sha256}`,
+        );
     }
     return (await getFormatter(ref.storageClass).read(path, { hdu: ref.hdu })) as T;
   }
 
   /** Datasets of the given types (or every type with "*") in the collections, filtered by `where`. */
   async queryDatasets(datasetTypes: string | readonly string[], options: QueryOptions): Promise<DatasetRef[]> {
-    const types = datasetTypes === "*" ? (await this.datasetTypes()).map((t) => t.name) : typeof datasetTypes === "string" ? [datasetTypes] : [...datasetTypes];
+    const types =
+      datasetTypes === "*"
+        ? (await this.datasetTypes()).map((t) => t.name)
+        : typeof datasetTypes === "string"
+          ? [datasetTypes]
+          : [...datasetTypes];
     for (const t of types) await this.getDatasetType(t);
     const keep = compileWhere(options.where ?? "", Object.keys(this.universe));
     const runs = await this.resolveCollections(options.collections);
@@ -410,15 +482,25 @@ export class Butler {
     const chains = (await this.collections()).filter((c): c is Extract<Collection, { type: "CHAINED" }> => c.type === "CHAINED");
     for (const name of names) {
       const c = await this.getCollection(name);
-      if (c.type !== "RUN") throw new ButlerError("COLLECTION_TYPE", `collection ${name} is ${c.type}; remove-runs removes RUN collections only`);
+      if (c.type !== "RUN")
+        throw new ButlerError("COLLECTION_TYPE", `collection ${name} is ${c.type}; remove-runs removes RUN collections only`);
       const users = chains.filter((ch) => ch.children.includes(name));
-      if (users.length > 0 && !options.unlinkFromChains) throw new ButlerError("CONFLICT", `run ${name} is in chained collection(s) ${users.map((u) => u.name).join(", ")}; pass unlinkFromChains to take it out`);
-      for (const u of users) await writeFileAtomic(this.collectionPath(u.name), `${JSON.stringify({ ...u, children: u.children.filter((x) => x !== name) })}\n`);
+      if (users.length > 0 && !options.unlinkFromChains)
+        throw new ButlerError(
+          "CONFLICT",
+          `run ${name} is in chained collection(s) ${users.map((u) => u.name).join(", ")}; pass unlinkFromChains to take it out`,
+        );
+      for (const u of users)
+        await writeFileAtomic(
+          this.collectionPath(u.name),
+          `${JSON.stringify({ ...u, children: u.children.filter((x) => x !== name) })}\n`,
+        );
       // Records first (renamed away atomically, so no reader sees half a run), then files.
       const recDir = join(this.root, "registry", "datasets", encodeName(name));
       const trash = join(this.root, "registry", `${TEMP_PREFIX}trash-${randomUUID()}`);
       if (existsSync(recDir)) {
-        for (const t of await listDir(recDir)) removed += (await listDir(join(recDir, t))).filter((n) => keyOfRecordFile(n) !== undefined).length;
+        for (const t of await listDir(recDir))
+          removed += (await listDir(join(recDir, t))).filter((n) => keyOfRecordFile(n) !== undefined).length;
         await rename(recDir, trash);
         await rm(trash, { recursive: true, force: true });
       }
@@ -439,7 +521,8 @@ export class Butler {
       for (const ref of await this.queryDatasets("*", { collections: [run] })) {
         try {
           const { sha256, size } = await sha256File(this.pathOf(ref));
-          if (size !== ref.size || sha256 !== ref.sha256) problems.push(`${ref.datasetType}@{${dataIdKey(ref.dataId)}} in ${run}: payload changed`);
+          if (size !== ref.size || sha256 !== ref.sha256)
+            problems.push(`${ref.datasetType}@{${dataIdKey(ref.dataId)}} in ${run}: payload changed`);
         } catch (e) {
           problems.push(`${ref.datasetType}@{${dataIdKey(ref.dataId)}} in ${run}: ${(e as Error).message}`);
         }

@@ -36,22 +36,32 @@ export type DataId = Readonly<Record<string, string | number>>;
  * universe says (numeric strings accepted for int dimensions), no extra keys unless `allowExtra`.
  * Returns a new object in canonical key order. Throws {@link ButlerError} BAD_DATA_ID naming the key.
  */
-export function normalizeDataId(universe: DimensionUniverse, dimensions: readonly string[], dataId: Record<string, unknown>, what: string, allowExtra = false): DataId {
+export function normalizeDataId(
+  universe: DimensionUniverse,
+  dimensions: readonly string[],
+  dataId: Record<string, unknown>,
+  what: string,
+  allowExtra = false,
+): DataId {
   const out: Record<string, string | number> = {};
   const want = new Set(dimensions);
   for (const k of Object.keys(dataId)) {
-    if (!want.has(k) && !allowExtra) throw new ButlerError("BAD_DATA_ID", `${what}: data id key ${k} is not one of its dimensions [${dimensions.join(", ")}]`);
+    if (!want.has(k) && !allowExtra)
+      throw new ButlerError("BAD_DATA_ID", `${what}: data id key ${k} is not one of its dimensions [${dimensions.join(", ")}]`);
   }
   for (const d of sortDimensions(universe, dimensions)) {
     const v = dataId[d];
-    if (v === undefined || v === null) throw new ButlerError("BAD_DATA_ID", `${what}: data id lacks dimension ${d} (has ${JSON.stringify(dataId)})`);
+    if (v === undefined || v === null)
+      throw new ButlerError("BAD_DATA_ID", `${what}: data id lacks dimension ${d} (has ${JSON.stringify(dataId)})`);
     const type = universe[d];
     if (type === "int") {
       const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
-      if (typeof n !== "number" || !Number.isSafeInteger(n)) throw new ButlerError("BAD_DATA_ID", `${what}: dimension ${d} must be an integer, not ${JSON.stringify(v)}`);
+      if (typeof n !== "number" || !Number.isSafeInteger(n))
+        throw new ButlerError("BAD_DATA_ID", `${what}: dimension ${d} must be an integer, not ${JSON.stringify(v)}`);
       out[d] = n;
     } else {
-      if (typeof v !== "string" && typeof v !== "number") throw new ButlerError("BAD_DATA_ID", `${what}: dimension ${d} must be a string, not ${JSON.stringify(v)}`);
+      if (typeof v !== "string" && typeof v !== "number")
+        throw new ButlerError("BAD_DATA_ID", `${what}: dimension ${d} must be a string, not ${JSON.stringify(v)}`);
       out[d] = String(v);
     }
   }
@@ -61,7 +71,9 @@ export function normalizeDataId(universe: DimensionUniverse, dimensions: readonl
 /** Sorts dimension names into the universe's canonical order; throws on an unknown one. */
 export function sortDimensions(universe: DimensionUniverse, dimensions: readonly string[]): string[] {
   const order = Object.keys(universe);
-  for (const d of dimensions) if (!Object.hasOwn(universe, d)) throw new ButlerError("UNKNOWN_DIMENSION", `unknown dimension ${d} (known: ${order.join(", ")})`);
+  for (const d of dimensions)
+    if (!Object.hasOwn(universe, d))
+      throw new ButlerError("UNKNOWN_DIMENSION", `unknown dimension ${d} (known: ${order.join(", ")})`);
   return [...new Set(dimensions)].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 

@@ -5,7 +5,18 @@
  * file, read-only). Other packages register more with {@link registerStorageClass}.
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { type ColumnInput, encodeBinTable, Exposure, type FitsColumn, FitsFile, FitsTable, FitsWriter, type PixelArray, readExposure, writeExposure } from "@skystack/afw";
+import {
+  type ColumnInput,
+  Exposure,
+  encodeBinTable,
+  type FitsColumn,
+  FitsFile,
+  FitsTable,
+  FitsWriter,
+  type PixelArray,
+  readExposure,
+  writeExposure,
+} from "@skystack/afw";
 import { ButlerError } from "./errors.js";
 
 /** Where a dataset lives in a file: for multi-HDU raws, the HDU. */
@@ -46,7 +57,8 @@ export function storageClassNames(): string[] {
 registerStorageClass<Exposure<PixelArray>>("Exposure", {
   extension: ".fits",
   async write(path, value) {
-    if (!(value instanceof Exposure)) throw new ButlerError("STORAGE_CLASS", `storage class Exposure needs an afw Exposure, got ${typeof value}`);
+    if (!(value instanceof Exposure))
+      throw new ButlerError("STORAGE_CLASS", `storage class Exposure needs an afw Exposure, got ${typeof value}`);
     await writeExposure(path, value);
   },
   async read(path) {
@@ -112,9 +124,16 @@ registerStorageClass<Exposure<PixelArray>>("RawExposure", {
       const primary = hdu === 0 ? img.header : f.imageHeader(await f.hdu(0));
       for (const hdr of hdu === 0 ? [img.header] : [primary, img.header]) {
         for (const k of hdr.keys()) {
-          if (/^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|BSCALE|BZERO|BLANK|END|COMMENT|HISTORY|CHECKSUM|DATASUM)$/.test(k) || k === "") continue;
+          if (
+            /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|BSCALE|BZERO|BLANK|END|COMMENT|HISTORY|CHECKSUM|DATASUM)$/.test(
+              k,
+            ) ||
+            k === ""
+          )
+            continue;
           const v = hdr.get(k);
-          if (v !== undefined && v !== null && (typeof v === "string" || typeof v === "number" || typeof v === "boolean")) exp.info.metadata.set(k, v);
+          if (v !== undefined && v !== null && (typeof v === "string" || typeof v === "number" || typeof v === "boolean"))
+            exp.info.metadata.set(k, v);
         }
       }
       return exp;

@@ -6,8 +6,8 @@
 import { copyFile, link, mkdir, rename, symlink, unlink } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { FitsFile, type Header } from "@skystack/afw";
-import { type DatasetRef, type Butler } from "./butler.js";
 import { sha256File, tempPathFor } from "./atomic.js";
+import type { Butler, DatasetRef } from "./butler.js";
 import { encodeName } from "./dimensions.js";
 import { ButlerError } from "./errors.js";
 
@@ -48,19 +48,24 @@ export async function loadInstrument(name: string): Promise<Instrument> {
   try {
     mod = (await import(spec)) as { instrument?: Instrument };
   } catch (e) {
-    throw new ButlerError("INGEST", `unknown instrument ${name}: not registered, and ${spec} cannot be imported (${(e as Error).message.split("\n")[0]}); known: ${[...instruments.keys()].join(", ")}`);
+    throw new ButlerError(
+      "INGEST",
+      `unknown instrument ${name}: not registered, and ${spec} cannot be imported (${(e as Error).message.split("\n")[0]}); known: ${[...instruments.keys()].join(", ")}`,
+    );
   }
-  if (!mod.instrument || typeof mod.instrument.rawDatasets !== "function") throw new ButlerError("INGEST", `${spec} does not export an 'instrument' with rawDatasets()`);
+  if (!mod.instrument || typeof mod.instrument.rawDatasets !== "function")
+    throw new ButlerError("INGEST", `${spec} does not export an 'instrument' with rawDatasets()`);
   registerInstrument(mod.instrument);
   return mod.instrument;
 }
 
 function firstInt(h: readonly Header[], keys: readonly string[]): number | undefined {
-  for (const hdr of h) for (const k of keys) {
-    const v = hdr.get(k);
-    if (typeof v === "number" && Number.isInteger(v)) return v;
-    if (typeof v === "string" && /^\s*-?\d+\s*$/.test(v)) return Number(v);
-  }
+  for (const hdr of h)
+    for (const k of keys) {
+      const v = hdr.get(k);
+      if (typeof v === "number" && Number.isInteger(v)) return v;
+      if (typeof v === "string" && /^\s*-?\d+\s*$/.test(v)) return Number(v);
+    }
   return undefined;
 }
 
@@ -74,16 +79,26 @@ export const genericInstrument: Instrument = {
   async rawDatasets(file, path) {
     const hdus = await file.hdus();
     const primary = file.imageHeader(hdus[0]!);
-    const images = hdus.filter((h) => (h.type === "image" || h.type === "compressed-image") && file.imageHeader(h).get("NAXIS") !== 0 && (file.imageHeader(h).get("NAXIS") as number) >= 2);
+    const images = hdus.filter(
+      (h) =>
+        (h.type === "image" || h.type === "compressed-image") &&
+        file.imageHeader(h).get("NAXIS") !== 0 &&
+        (file.imageHeader(h).get("NAXIS") as number) >= 2,
+    );
     const out: RawDataset[] = [];
     for (const h of images) {
       const hdr = file.imageHeader(h);
       const inst = hdr.get("INSTRUME") ?? primary.get("INSTRUME");
-      if (typeof inst !== "string" || inst.trim() === "") throw new ButlerError("INGEST", `${path} HDU ${h.index}: no INSTRUME card`);
+      if (typeof inst !== "string" || inst.trim() === "")
+        throw new ButlerError("INGEST", `${path} HDU ${h.index}: no INSTRUME card`);
       const exposure = firstInt([hdr, primary], ["EXPNUM", "EXPID", "VISIT", "OBSID"]);
-      if (exposure === undefined) throw new ButlerError("INGEST", `${path} HDU ${h.index}: no integer EXPNUM/EXPID/VISIT/OBSID card`);
-      const detector = firstInt([hdr], ["CCDNUM", "DETECTOR", "CHIPID"]) ?? (images.length === 1 ? (firstInt([primary], ["CCDNUM", "DETECTOR"]) ?? 0) : undefined);
-      if (detector === undefined) throw new ButlerError("INGEST", `${path} HDU ${h.index}: no CCDNUM/DETECTOR card in a multi-detector file`);
+      if (exposure === undefined)
+        throw new ButlerError("INGEST", `${path} HDU ${h.index}: no integer EXPNUM/EXPID/VISIT/OBSID card`);
+      const detector =
+        firstInt([hdr], ["CCDNUM", "DETECTOR", "CHIPID"]) ??
+        (images.length === 1 ? (firstInt([primary], ["CCDNUM", "DETECTOR"]) ?? 0) : undefined);
+      if (detector === undefined)
+        throw new ButlerError("INGEST", `${path} HDU ${h.index}: no CCDNUM/DETECTOR card in a multi-detector file`);
       out.push({ dataId: { instrument: inst.trim(), exposure, detector }, hdu: h.index });
     }
     if (out.length === 0) throw new ButlerError("INGEST", `${path}: no image HDU with data`);
@@ -120,7 +135,11 @@ export async function ingestRaws(butler: Butler, files: readonly string[], optio
   const inst = options.instrument;
   const dsType = options.datasetType ?? "raw";
   let run = options.run;
-  await butler.registerDatasetType({ name: dsType, storageClass: "RawExposure", dimensions: inst.rawDimensions ?? ["instrument", "exposure", "detector"] });
+  await butler.registerDatasetType({
+    name: dsType,
+    storageClass: "RawExposure",
+    dimensions: inst.rawDimensions ?? ["instrument", "exposure", "detector"],
+  });
   const result: IngestResult = { ingested: [], skipped: [] };
   for (const file of files) {
     const abs = resolve(file);
@@ -156,7 +175,16 @@ export async function ingestRaws(butler: Butler, files: readonly string[], optio
     }
     let any = false;
     for (const e of entries) {
-      const ref = await butler.registerFile({ datasetType: dsType, run, dataId: e.dataId, storageClass: "RawExposure", path, hdu: e.hdu, sha256, size });
+      const ref = await butler.registerFile({
+        datasetType: dsType,
+        run,
+        dataId: e.dataId,
+        storageClass: "RawExposure",
+        path,
+        hdu: e.hdu,
+        sha256,
+        size,
+      });
       if (ref) {
         result.ingested.push(ref);
         any = true;

@@ -38,7 +38,8 @@ function tokenize(src: string): Token[] {
     const rest = src.slice(i);
     let m: RegExpMatchArray | null;
     if ((m = rest.match(/^[A-Za-z_][A-Za-z0-9_.]*/))) out.push({ kind: "id", text: m[0], pos: i });
-    else if ((m = rest.match(/^-?(\d+\.\d*|\.\d+|\d+)(e[-+]?\d+)?(?!\.\.)/i)) && !rest.match(/^-?\d+\.\./)) out.push({ kind: "num", text: m[0], pos: i });
+    else if ((m = rest.match(/^-?(\d+\.\d*|\.\d+|\d+)(e[-+]?\d+)?(?!\.\.)/i)) && !rest.match(/^-?\d+\.\./))
+      out.push({ kind: "num", text: m[0], pos: i });
     else if ((m = rest.match(/^-?\d+/))) out.push({ kind: "num", text: m[0], pos: i });
     else if (c === "'" || c === '"') {
       const end = src.indexOf(c, i + 1);
@@ -63,7 +64,10 @@ export function parseWhere(src: string): WhereExpr {
   const peek = (): Token => toks[k]!;
   const fail = (msg: string): never => {
     const t = peek();
-    throw new ButlerError("BAD_WHERE", `where ${JSON.stringify(src)}: ${msg} at character ${t.pos + 1}${t.kind === "end" ? " (end)" : ` (${JSON.stringify(t.text)})`}`);
+    throw new ButlerError(
+      "BAD_WHERE",
+      `where ${JSON.stringify(src)}: ${msg} at character ${t.pos + 1}${t.kind === "end" ? " (end)" : ` (${JSON.stringify(t.text)})`}`,
+    );
   };
   const kw = (word: string): boolean => {
     const t = peek();
@@ -125,7 +129,8 @@ export function parseWhere(src: string): WhereExpr {
           const stop = value();
           let step = 1;
           if (punct(":")) step = value() as number;
-          if (typeof v !== "number" || typeof stop !== "number" || !Number.isInteger(step) || step <= 0) fail("a range is int..int[:step>0]");
+          if (typeof v !== "number" || typeof stop !== "number" || !Number.isInteger(step) || step <= 0)
+            fail("a range is int..int[:step>0]");
           ranges.push({ start: v as number, stop: stop as number, step });
         } else values.push(v);
       } while (punct(","));
@@ -223,7 +228,12 @@ export function compileWhere(src: string, known?: Iterable<string>): (dataId: Re
   const e = parseWhere(src);
   if (known) {
     const set = new Set(known);
-    for (const d of whereDimensions(e)) if (!set.has(d)) throw new ButlerError("BAD_WHERE", `where ${JSON.stringify(src)}: unknown dimension ${d} (known: ${[...set].join(", ")})`);
+    for (const d of whereDimensions(e))
+      if (!set.has(d))
+        throw new ButlerError(
+          "BAD_WHERE",
+          `where ${JSON.stringify(src)}: unknown dimension ${d} (known: ${[...set].join(", ")})`,
+        );
   }
   return (d) => evalWhere(e, d) !== false;
 }

@@ -25,7 +25,10 @@ function helpOf(args: readonly string[], text: string): boolean {
   return false;
 }
 
-function labeled(values: { config?: string[] | undefined; "config-file"?: string[] | undefined }, order: readonly string[]): LabeledOverride[] {
+function labeled(
+  values: { config?: string[] | undefined; "config-file"?: string[] | undefined },
+  order: readonly string[],
+): LabeledOverride[] {
   // Keep -c and -C in the order given on the command line.
   const sets = [...(values.config ?? [])];
   const files = [...(values["config-file"] ?? [])];
@@ -81,7 +84,12 @@ export async function configCmd(sub: string | undefined, args: string[]): Promis
     }
     const c = applyOverrides(schema, schema.defaults(), overrides);
     schema.validate(c, cls.defaultName);
-    sections.push({ label: cls.defaultName, cls: absolute, lines: formatConfig(schema.describe(c, cls.defaultName)), json: schema.toJSON(c) });
+    sections.push({
+      label: cls.defaultName,
+      cls: absolute,
+      lines: formatConfig(schema.describe(c, cls.defaultName)),
+      json: schema.toJSON(c),
+    });
   } else throw new UsageError("config show needs -p PIPELINE.yaml or --task MODULE#Export");
   if (values.json) out(JSON.stringify(Object.fromEntries(sections.map((s) => [s.label, s.json])), null, 1));
   else out(sections.map((s) => `# ===== ${s.label} (${s.cls})\n${s.lines}`).join("\n\n"));
@@ -112,24 +120,58 @@ export async function butlerCmd(sub: string | undefined, args: string[], log: Cl
     return 0;
   }
   if (sub === "ingest-raws") {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { instrument: { type: "string", default: "generic" }, run: { type: "string" }, transfer: { type: "string", default: "copy" }, json: { type: "boolean" } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        instrument: { type: "string", default: "generic" },
+        run: { type: "string" },
+        transfer: { type: "string", default: "copy" },
+        json: { type: "boolean" },
+      },
+    });
     const [repo, ...files] = positionals;
     if (!repo || files.length === 0) throw new UsageError("butler ingest-raws needs REPO and at least one FILE");
-    if (!["copy", "link", "symlink", "move", "direct"].includes(values.transfer!)) throw new UsageError(`--transfer must be copy, link, symlink, move or direct, not ${values.transfer}`);
+    if (!["copy", "link", "symlink", "move", "direct"].includes(values.transfer!))
+      throw new UsageError(`--transfer must be copy, link, symlink, move or direct, not ${values.transfer}`);
     const b = await Butler.open(repo);
-    const r = await ingestRaws(b, files, { instrument: await loadInstrument(values.instrument!), transfer: values.transfer as TransferMode, ...(values.run ? { run: values.run } : {}) });
-    if (values.json) out(JSON.stringify({ ingested: r.ingested.map((x) => ({ run: x.run, dataId: x.dataId, hdu: x.hdu })), skipped: r.skipped }));
-    else log.info(`ingested ${r.ingested.length} raw dataset(s)${r.ingested[0] ? ` into ${r.ingested[0].run}` : ""}; ${r.skipped.length} already present`);
+    const r = await ingestRaws(b, files, {
+      instrument: await loadInstrument(values.instrument!),
+      transfer: values.transfer as TransferMode,
+      ...(values.run ? { run: values.run } : {}),
+    });
+    if (values.json)
+      out(
+        JSON.stringify({ ingested: r.ingested.map((x) => ({ run: x.run, dataId: x.dataId, hdu: x.hdu })), skipped: r.skipped }),
+      );
+    else
+      log.info(
+        `ingested ${r.ingested.length} raw dataset(s)${r.ingested[0] ? ` into ${r.ingested[0].run}` : ""}; ${r.skipped.length} already present`,
+      );
     return 0;
   }
   if (sub === "query-datasets") {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { collections: { type: "string", multiple: true }, where: { type: "string", short: "d" }, all: { type: "boolean" }, json: { type: "boolean" } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        collections: { type: "string", multiple: true },
+        where: { type: "string", short: "d" },
+        all: { type: "boolean" },
+        json: { type: "boolean" },
+      },
+    });
     const [repo, ...types] = positionals;
     if (!repo) throw new UsageError("butler query-datasets needs REPO");
     const b = await Butler.open(repo);
     const collections = (values.collections ?? []).flatMap((c) => c.split(",")).filter((c) => c !== "");
-    const cols = collections.length > 0 ? collections : (await b.collections()).filter((c) => c.type === "RUN").map((c) => c.name);
-    const refs = await b.queryDatasets(types.length === 0 ? "*" : types, { collections: cols, where: values.where ?? "", findFirst: values.all !== true });
+    const cols =
+      collections.length > 0 ? collections : (await b.collections()).filter((c) => c.type === "RUN").map((c) => c.name);
+    const refs = await b.queryDatasets(types.length === 0 ? "*" : types, {
+      collections: cols,
+      where: values.where ?? "",
+      findFirst: values.all !== true,
+    });
     if (values.json) out(JSON.stringify(refs, null, 1));
     else {
       const rows = refs.map((r) => [r.datasetType, r.run, dataIdKey(r.dataId), r.id]);
@@ -148,7 +190,11 @@ export async function butlerCmd(sub: string | undefined, args: string[], log: Cl
     return 0;
   }
   if (sub === "remove-runs") {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { "unlink-from-chains": { type: "boolean" } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { "unlink-from-chains": { type: "boolean" } },
+    });
     const [repo, ...runs] = positionals;
     if (!repo || runs.length === 0) throw new UsageError("butler remove-runs needs REPO and at least one RUN");
     const n = await (await Butler.open(repo)).removeRuns(runs, { unlinkFromChains: values["unlink-from-chains"] === true });
@@ -215,7 +261,12 @@ export async function runCmd(args: string[], log: CliLog, level: LogLevel): Prom
     if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new UsageError(`--quanta-per-job must be a positive integer`);
     const mem = values.mem === undefined ? undefined : Number(values.mem);
     if (mem !== undefined && !(mem > 0)) throw new UsageError("--mem must be a positive number of MB");
-    executor = new SlurmExecutor({ ...(k === undefined ? {} : { quantaPerJob: k }), ...(mem === undefined ? {} : { memoryMB: mem }), sbatchArgs: values["sbatch-arg"] ?? [], ...(values.poll ? { pollInterval: Number(values.poll) } : {}) });
+    executor = new SlurmExecutor({
+      ...(k === undefined ? {} : { quantaPerJob: k }),
+      ...(mem === undefined ? {} : { memoryMB: mem }),
+      sbatchArgs: values["sbatch-arg"] ?? [],
+      ...(values.poll ? { pollInterval: Number(values.poll) } : {}),
+    });
   } else throw new UsageError(`--executor must be local or slurm, not ${values.executor}`);
   const ac = new AbortController();
   const onSig = (): void => {
@@ -251,8 +302,11 @@ export async function runCmd(args: string[], log: CliLog, level: LogLevel): Prom
     });
     const c = report.counts;
     if (values.json) out(JSON.stringify(report));
-    log.info(`${report.results.length} quanta: ${c.ok} ok, ${c.skipped} skipped, ${c.failed} failed, ${c.blocked} blocked (${report.seconds.toFixed(1)} s, ${report.executor}); graph ${graphPath}`);
-    for (const r of report.results) if (r.status === "failed" || r.status === "blocked") log.error(`${r.id}: ${r.status}: ${r.error ?? ""}`);
+    log.info(
+      `${report.results.length} quanta: ${c.ok} ok, ${c.skipped} skipped, ${c.failed} failed, ${c.blocked} blocked (${report.seconds.toFixed(1)} s, ${report.executor}); graph ${graphPath}`,
+    );
+    for (const r of report.results)
+      if (r.status === "failed" || r.status === "blocked") log.error(`${r.id}: ${r.status}: ${r.error ?? ""}`);
     return c.failed + c.blocked > 0 ? 1 : 0;
   } finally {
     process.off("SIGINT", onSig);

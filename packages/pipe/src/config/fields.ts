@@ -10,6 +10,7 @@ import { type ConfigIssue, joinPath } from "./errors.js";
 import type { ConfigSchema, ConfigValue, FieldMap } from "./schema.js";
 
 /** A custom check: returns an error message, or undefined/true when the value is fine. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a check written as a block may return nothing
 export type Check<T> = (value: T) => string | undefined | true | void;
 
 /** One line of `config show`. */
@@ -143,7 +144,11 @@ abstract class ScalarField<T> implements Field<T> {
   }
   setText(current: T, rest: readonly string[], text: string, path: string, issues: ConfigIssue[]): T {
     if (rest.length > 0) {
-      issues.push({ path: joinPath(path, rest.join(".")), value: text, message: `${path} is a ${this.kind} field with no sub-fields` });
+      issues.push({
+        path: joinPath(path, rest.join(".")),
+        value: text,
+        message: `${path} is a ${this.kind} field with no sub-fields`,
+      });
       return current;
     }
     const t = text.trim();
@@ -274,7 +279,9 @@ class ChoiceField<T> extends ScalarField<T> {
     this.allowed = o.allowed;
   }
   protected problem(v: unknown): string | undefined {
-    return typeof v === "string" && Object.hasOwn(this.allowed, v) ? undefined : `must be one of ${Object.keys(this.allowed).join(", ")}`;
+    return typeof v === "string" && Object.hasOwn(this.allowed, v)
+      ? undefined
+      : `must be one of ${Object.keys(this.allowed).join(", ")}`;
   }
   protected fromText(t: string): { value: T } {
     return { value: t as T };
@@ -283,7 +290,9 @@ class ChoiceField<T> extends ScalarField<T> {
     return `one of ${Object.keys(this.allowed).join("|")}${this.optional ? " or null" : ""}`;
   }
   override describe(value: T, path: string, lines: FieldLine[]): void {
-    const docs = Object.entries(this.allowed).map(([k, d]) => `${k}: ${d}`).join("; ");
+    const docs = Object.entries(this.allowed)
+      .map(([k, d]) => `${k}: ${d}`)
+      .join("; ");
     lines.push({ path, value, doc: `${this.doc} (${docs})`, units: this.units, type: this.typeName() });
   }
 }
@@ -339,16 +348,19 @@ class ListField<T> implements Field<T[]> {
       return;
     }
     const { length, minLength, maxLength } = this.o;
-    if (length !== undefined && value.length !== length) issues.push({ path, value, message: `must have ${length} items, not ${value.length}` });
-    if (minLength !== undefined && value.length < minLength) issues.push({ path, value, message: `must have at least ${minLength} items` });
-    if (maxLength !== undefined && value.length > maxLength) issues.push({ path, value, message: `must have at most ${maxLength} items` });
+    if (length !== undefined && value.length !== length)
+      issues.push({ path, value, message: `must have ${length} items, not ${value.length}` });
+    if (minLength !== undefined && value.length < minLength)
+      issues.push({ path, value, message: `must have at least ${minLength} items` });
+    if (maxLength !== undefined && value.length > maxLength)
+      issues.push({ path, value, message: `must have at most ${maxLength} items` });
     const before = issues.length;
     value.forEach((v, i) => {
       this.item.validate(v, `${path}[${i}]`, issues);
     });
     if (issues.length === before) runCheck(this.o.check, value as T[], path, issues);
   }
-  merge(current: T[], override: unknown, path: string, issues: ConfigIssue[]): T[] {
+  merge(_current: T[], override: unknown, path: string, issues: ConfigIssue[]): T[] {
     if (override === null) return null as unknown as T[];
     if (!Array.isArray(override)) return override as T[]; // reported by validate
     return override.map((v, i) => this.item.merge(this.item.makeDefault(), v, `${path}[${i}]`, issues));
@@ -379,9 +391,16 @@ class ListField<T> implements Field<T[]> {
         issues.push({ path, value: text, message: "must be a list" });
         return current;
       }
-      items = parsed.map((v, i) => (typeof v === "string" ? this.item.setText(this.item.makeDefault(), [], v, `${path}[${i}]`, issues) : this.item.merge(this.item.makeDefault(), v, `${path}[${i}]`, issues)));
+      items = parsed.map((v, i) =>
+        typeof v === "string"
+          ? this.item.setText(this.item.makeDefault(), [], v, `${path}[${i}]`, issues)
+          : this.item.merge(this.item.makeDefault(), v, `${path}[${i}]`, issues),
+      );
     } else {
-      items = t === "" ? [] : t.split(",").map((s, i) => this.item.setText(this.item.makeDefault(), [], s.trim(), `${path}[${i}]`, issues));
+      items =
+        t === ""
+          ? []
+          : t.split(",").map((s, i) => this.item.setText(this.item.makeDefault(), [], s.trim(), `${path}[${i}]`, issues));
     }
     return items as T[];
   }
@@ -452,10 +471,17 @@ class DictField<T> implements Field<Record<string, T>> {
     if (override === null) return null as unknown as Record<string, T>;
     if (!isPlainObject(override)) return override as Record<string, T>;
     const out: Record<string, T> = {};
-    for (const [k, v] of Object.entries(override)) out[k] = this.item.merge(this.item.makeDefault(), v, `${path}[${JSON.stringify(k)}]`, issues);
+    for (const [k, v] of Object.entries(override))
+      out[k] = this.item.merge(this.item.makeDefault(), v, `${path}[${JSON.stringify(k)}]`, issues);
     return out;
   }
-  setText(current: Record<string, T>, rest: readonly string[], text: string, path: string, issues: ConfigIssue[]): Record<string, T> {
+  setText(
+    current: Record<string, T>,
+    rest: readonly string[],
+    text: string,
+    path: string,
+    issues: ConfigIssue[],
+  ): Record<string, T> {
     if (rest.length > 0) {
       const key = rest[0]!;
       const base = isPlainObject(current) ? current : {};
@@ -512,7 +538,11 @@ class ConfigField<F extends FieldMap> implements Field<ConfigValue<F>> {
   }
   setText(current: ConfigValue<F>, rest: readonly string[], text: string, path: string, issues: ConfigIssue[]): ConfigValue<F> {
     if (rest.length === 0) {
-      issues.push({ path, value: text, message: `is a nested config (${this.schema.name}); set one of its fields, e.g. ${path}.${Object.keys(this.schema.fields)[0] ?? "x"}=...` });
+      issues.push({
+        path,
+        value: text,
+        message: `is a nested config (${this.schema.name}); set one of its fields, e.g. ${path}.${Object.keys(this.schema.fields)[0] ?? "x"}=...`,
+      });
       return current;
     }
     return this.schema.setPathInto(current, rest, text, path, issues);
@@ -549,7 +579,9 @@ export interface RegistryChoice<S extends ConfigSchema<FieldMap> = ConfigSchema<
 /** Choices of a registry field by name. */
 export type RegistryChoices = Record<string, RegistryChoice>;
 
-type ChoiceConfigs<R extends RegistryChoices> = { -readonly [K in keyof R]: R[K] extends RegistryChoice<infer S> ? ConfigValue<S["fields"]> : never };
+type ChoiceConfigs<R extends RegistryChoices> = {
+  -readonly [K in keyof R]: R[K] extends RegistryChoice<infer S> ? ConfigValue<S["fields"]> : never;
+};
 
 /** Value of a single-choice registry field: the selected `name` plus the config of every choice. */
 export type RegistryValue<R extends RegistryChoices> = { name: keyof R & string } & ChoiceConfigs<R>;
@@ -583,7 +615,8 @@ class RegistryField<R extends RegistryChoices, V> implements Field<V> {
     const names = Object.keys(this.choices);
     const sel = value[this.selectKey];
     const check = (n: unknown, p: string): void => {
-      if (typeof n !== "string" || !Object.hasOwn(this.choices, n)) issues.push({ path: p, value: n, message: `must be one of ${names.join(", ")}` });
+      if (typeof n !== "string" || !Object.hasOwn(this.choices, n))
+        issues.push({ path: p, value: n, message: `must be one of ${names.join(", ")}` });
     };
     if (this.multi) {
       if (!Array.isArray(sel)) issues.push({ path: `${path}.names`, value: sel, message: "must be a list of names" });
@@ -597,7 +630,12 @@ class RegistryField<R extends RegistryChoices, V> implements Field<V> {
     for (const k of Object.keys(value)) {
       if (k === this.selectKey) continue;
       const c = this.choices[k];
-      if (!c) issues.push({ path: joinPath(path, k), value: value[k], message: `unknown registry entry (choices: ${names.join(", ")})` });
+      if (!c)
+        issues.push({
+          path: joinPath(path, k),
+          value: value[k],
+          message: `unknown registry entry (choices: ${names.join(", ")})`,
+        });
       else c.config.collectIssues(value[k], joinPath(path, k), issues);
     }
   }
@@ -608,7 +646,12 @@ class RegistryField<R extends RegistryChoices, V> implements Field<V> {
       if (k === this.selectKey) out[k] = Array.isArray(v) ? [...v] : v;
       else {
         const c = this.choices[k];
-        if (!c) issues.push({ path: joinPath(path, k), value: v, message: `unknown registry entry (choices: ${Object.keys(this.choices).join(", ")})` });
+        if (!c)
+          issues.push({
+            path: joinPath(path, k),
+            value: v,
+            message: `unknown registry entry (choices: ${Object.keys(this.choices).join(", ")})`,
+          });
         else out[k] = c.config.mergeInto(out[k] as never, v, joinPath(path, k), issues);
       }
     }
@@ -619,17 +662,33 @@ class RegistryField<R extends RegistryChoices, V> implements Field<V> {
     const out = { ...(current as Record<string, unknown>) };
     if (head === undefined) {
       // `-c algo=psfex` is shorthand for `-c algo.name=psfex`.
-      out[this.selectKey] = this.multi ? text.split(",").map((s) => s.trim()).filter((s) => s !== "") : text.trim();
+      out[this.selectKey] = this.multi
+        ? text
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s !== "")
+        : text.trim();
       return out as V;
     }
     if (head === this.selectKey && tail.length === 0) {
       const t = text.trim();
-      out[head] = this.multi ? (t.startsWith("[") ? parseStructuredText(t) : t.split(",").map((s) => s.trim()).filter((s) => s !== "")) : t;
+      out[head] = this.multi
+        ? t.startsWith("[")
+          ? parseStructuredText(t)
+          : t
+              .split(",")
+              .map((s) => s.trim())
+              .filter((s) => s !== "")
+        : t;
       return out as V;
     }
     const c = this.choices[head];
     if (!c) {
-      issues.push({ path: joinPath(path, head), value: text, message: `unknown registry entry (choices: ${Object.keys(this.choices).join(", ")}; select with ${path}.${this.selectKey})` });
+      issues.push({
+        path: joinPath(path, head),
+        value: text,
+        message: `unknown registry entry (choices: ${Object.keys(this.choices).join(", ")}; select with ${path}.${this.selectKey})`,
+      });
       return current;
     }
     if (tail.length === 0) {
@@ -652,8 +711,16 @@ class RegistryField<R extends RegistryChoices, V> implements Field<V> {
   }
   describe(value: V, path: string, lines: FieldLine[]): void {
     const v = value as Record<string, unknown>;
-    const docs = Object.entries(this.choices).map(([k, c]) => `${k}${c.doc ? `: ${c.doc}` : ""}`).join("; ");
-    lines.push({ path: `${path}.${this.selectKey}`, value: v[this.selectKey], doc: `${this.doc} (${docs})`, units: undefined, type: this.typeName() });
+    const docs = Object.entries(this.choices)
+      .map(([k, c]) => `${k}${c.doc ? `: ${c.doc}` : ""}`)
+      .join("; ");
+    lines.push({
+      path: `${path}.${this.selectKey}`,
+      value: v[this.selectKey],
+      doc: `${this.doc} (${docs})`,
+      units: undefined,
+      type: this.typeName(),
+    });
     for (const [k, c] of Object.entries(this.choices)) c.config.describeInto(v[k] as never, joinPath(path, k), lines);
   }
 }
@@ -708,7 +775,10 @@ export const field = {
     return new RegistryField<R, RegistryValue<R>>(choices, o.doc, o.default, false);
   },
   /** Picks any number of named implementations (pex_config RegistryField with multi=True). */
-  multiRegistry<const R extends RegistryChoices>(choices: R, o: { doc: string; default: readonly (keyof R & string)[] }): Field<MultiRegistryValue<R>> {
+  multiRegistry<const R extends RegistryChoices>(
+    choices: R,
+    o: { doc: string; default: readonly (keyof R & string)[] },
+  ): Field<MultiRegistryValue<R>> {
     return new RegistryField<R, MultiRegistryValue<R>>(choices, o.doc, o.default, true);
   },
 };

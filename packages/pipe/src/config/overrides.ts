@@ -25,7 +25,16 @@ export function readConfigFile(path: string): unknown {
     if (path.endsWith(".json")) return JSON.parse(text) as unknown;
     return parseDataYaml(text) ?? {};
   } catch (e) {
-    throw new ConfigError([{ path: "", value: path, message: `not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0]}` }], path);
+    throw new ConfigError(
+      [
+        {
+          path: "",
+          value: path,
+          message: `not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0]}`,
+        },
+      ],
+      path,
+    );
   }
 }
 
@@ -41,7 +50,11 @@ export function parseDataYaml(text: string): unknown {
 }
 
 /** Applies overrides in order to `config` (not validated; call schema.freeze or validate after). */
-export function applyOverrides<F extends FieldMap>(schema: ConfigSchema<F>, config: ConfigValue<F>, overrides: readonly ConfigOverride[]): ConfigValue<F> {
+export function applyOverrides<F extends FieldMap>(
+  schema: ConfigSchema<F>,
+  config: ConfigValue<F>,
+  overrides: readonly ConfigOverride[],
+): ConfigValue<F> {
   let c = config;
   for (const o of overrides) {
     if ("file" in o) c = schema.applyData(c, readConfigFile(o.file), o.file);

@@ -7,6 +7,7 @@ import { ConfigError, type ConfigIssue, joinPath } from "./errors.js";
 import type { Field, FieldLine, FieldType } from "./fields.js";
 
 /** Fields of a schema, by name. */
+// biome-ignore lint/suspicious/noExplicitAny: fields of any value type (Field<T> is invariant in T)
 export type FieldMap = Record<string, Field<any>>;
 
 /** The (mutable) value of a config with these fields. */
@@ -16,7 +17,11 @@ export type ConfigValue<F extends FieldMap> = { -readonly [K in keyof F]: FieldT
 export type ConfigOf<S> = S extends ConfigSchema<infer F> ? ConfigValue<F> : never;
 
 /** Deeply read-only view of a value (what {@link ConfigSchema.freeze} returns). */
-export type Frozen<T> = T extends (infer U)[] ? readonly Frozen<U>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+export type Frozen<T> = T extends (infer U)[]
+  ? readonly Frozen<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
 
 /** A partial config, as an override file holds it. */
 export type DeepPartial<T> = T extends unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | null } : T;
@@ -26,6 +31,7 @@ export interface SchemaOptions<F extends FieldMap> {
   /** What this config configures. */
   doc?: string;
   /** Cross-field checks: return messages (or issues) for every problem; run after field checks pass. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a validator may return nothing
   validate?(config: ConfigValue<F>): readonly (string | ConfigIssue)[] | string | undefined | void;
 }
 
@@ -98,7 +104,12 @@ export class ConfigSchema<F extends FieldMap> {
     }
     const before = issues.length;
     for (const k of Object.keys(value)) {
-      if (!Object.hasOwn(this.fields, k)) issues.push({ path: joinPath(path, k), value: value[k], message: `is not a field of ${this.name} (fields: ${Object.keys(this.fields).join(", ")})` });
+      if (!Object.hasOwn(this.fields, k))
+        issues.push({
+          path: joinPath(path, k),
+          value: value[k],
+          message: `is not a field of ${this.name} (fields: ${Object.keys(this.fields).join(", ")})`,
+        });
     }
     for (const [k, f] of Object.entries(this.fields)) f.validate(value[k], joinPath(path, k), issues);
     if (issues.length > before || !this.options.validate) return;
@@ -109,7 +120,11 @@ export class ConfigSchema<F extends FieldMap> {
       r = `validation failed: ${(e as Error).message}`;
     }
     for (const m of typeof r === "string" ? [r] : (r ?? [])) {
-      issues.push(typeof m === "string" ? { path: path || this.name, value: undefined, message: m } : { ...m, path: joinPath(path, m.path) });
+      issues.push(
+        typeof m === "string"
+          ? { path: path || this.name, value: undefined, message: m }
+          : { ...m, path: joinPath(path, m.path) },
+      );
     }
   }
 
@@ -142,7 +157,11 @@ export class ConfigSchema<F extends FieldMap> {
     for (const [k, v] of Object.entries(override)) {
       const f = this.fields[k];
       if (!f) {
-        issues.push({ path: joinPath(path, k), value: v, message: `is not a field of ${this.name} (fields: ${Object.keys(this.fields).join(", ")})` });
+        issues.push({
+          path: joinPath(path, k),
+          value: v,
+          message: `is not a field of ${this.name} (fields: ${Object.keys(this.fields).join(", ")})`,
+        });
         continue;
       }
       out[k] = f.merge(out[k], v, joinPath(path, k), issues);
@@ -151,7 +170,13 @@ export class ConfigSchema<F extends FieldMap> {
   }
 
   /** Sets a field by its path segments from a text value; used by fields. */
-  setPathInto(current: ConfigValue<F>, segments: readonly string[], text: string, path: string, issues: ConfigIssue[]): ConfigValue<F> {
+  setPathInto(
+    current: ConfigValue<F>,
+    segments: readonly string[],
+    text: string,
+    path: string,
+    issues: ConfigIssue[],
+  ): ConfigValue<F> {
     const [head, ...rest] = segments;
     if (head === undefined) {
       issues.push({ path, value: text, message: "names a config, not a field" });
@@ -159,7 +184,11 @@ export class ConfigSchema<F extends FieldMap> {
     }
     const f = this.fields[head];
     if (!f) {
-      issues.push({ path: joinPath(path, head), value: text, message: `is not a field of ${this.name} (fields: ${Object.keys(this.fields).join(", ")})` });
+      issues.push({
+        path: joinPath(path, head),
+        value: text,
+        message: `is not a field of ${this.name} (fields: ${Object.keys(this.fields).join(", ")})`,
+      });
       return current;
     }
     const out = { ...current } as Record<string, unknown>;
@@ -186,7 +215,11 @@ export class ConfigSchema<F extends FieldMap> {
    */
   applyText(config: ConfigValue<F>, assignment: string, source = "-c"): ConfigValue<F> {
     const eq = assignment.indexOf("=");
-    if (eq <= 0) throw new ConfigError([{ path: assignment, value: assignment, message: "an override must look like path.to.field=value" }], source);
+    if (eq <= 0)
+      throw new ConfigError(
+        [{ path: assignment, value: assignment, message: "an override must look like path.to.field=value" }],
+        source,
+      );
     const path = assignment.slice(0, eq).trim();
     const segments = path.split(".").map((s) => s.trim());
     const issues: ConfigIssue[] = [];
@@ -213,7 +246,8 @@ export class ConfigSchema<F extends FieldMap> {
 
   /** Appends one line per leaf field (for `config show`). */
   describeInto(config: ConfigValue<F>, path: string, lines: FieldLine[]): void {
-    for (const [k, f] of Object.entries(this.fields)) f.describe((config as Record<string, unknown>)[k], joinPath(path, k), lines);
+    for (const [k, f] of Object.entries(this.fields))
+      f.describe((config as Record<string, unknown>)[k], joinPath(path, k), lines);
   }
 
   /** Every leaf field with its value, doc, units and type. */

@@ -36,8 +36,15 @@ export interface Executor {
 }
 
 /** Builds a report from results in graph order. */
-export function makeReport(executor: string, graph: QuantumGraph, results: Map<string, QuantumResult>, t0: number): ExecutionReport {
-  const ordered = graph.quanta.map((q) => results.get(q.id) ?? { id: q.id, label: q.label, status: "blocked" as const, error: "not run" });
+export function makeReport(
+  executor: string,
+  graph: QuantumGraph,
+  results: Map<string, QuantumResult>,
+  t0: number,
+): ExecutionReport {
+  const ordered = graph.quanta.map(
+    (q) => results.get(q.id) ?? { id: q.id, label: q.label, status: "blocked" as const, error: "not run" },
+  );
   const counts = { ok: 0, skipped: 0, failed: 0, blocked: 0 };
   for (const r of ordered) counts[r.status]++;
   return { executor, results: ordered, counts, seconds: (performance.now() - t0) / 1000 };

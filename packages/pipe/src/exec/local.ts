@@ -120,7 +120,8 @@ export class LocalExecutor implements Executor {
         }
         finish();
       });
-      for (let i = 0; i < Math.min(this.jobs, pending.length); i++) slots.push(this.makeSlot(graph, options, ctx, log, onResult, onDeath));
+      for (let i = 0; i < Math.min(this.jobs, pending.length); i++)
+        slots.push(this.makeSlot(graph, options, ctx, log, onResult, onDeath));
       pump();
     });
   }
@@ -138,7 +139,9 @@ export class LocalExecutor implements Executor {
       const slot: Slot = {
         busy: undefined,
         send: (id) => {
-          void runQuantum({ ...ctx, ...(options.signal ? { signal: options.signal } : {}) }, byId.get(id)!).then((r) => onResult(slot, r));
+          void runQuantum({ ...ctx, ...(options.signal ? { signal: options.signal } : {}) }, byId.get(id)!).then((r) =>
+            onResult(slot, r),
+          );
         },
         stop: () => {},
       };
@@ -168,7 +171,9 @@ export class LocalExecutor implements Executor {
       };
     } else {
       const path = fileURLToPath(entry);
-      const c: ChildProcess = spawn(process.execPath, [...nodeArgsFor(path), path, options.graphPath], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const c: ChildProcess = spawn(process.execPath, [...nodeArgsFor(path), path, options.graphPath], {
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      });
       c.on("message", (m) => onMsg(m as FromWorker));
       c.on("exit", (code, signal) => onDeath(slot, signal ? `killed by ${signal}` : `exit code ${code}`));
       post = (id) => c.send({ type: "run", id });

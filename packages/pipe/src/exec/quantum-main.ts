@@ -35,6 +35,9 @@ for (const q of mine) {
     failed++;
     process.stderr.write(`quantum ${q.id} failed: ${r.error}\n`);
   } else process.stderr.write(`quantum ${q.id} ${r.status}\n`);
-  await writeFileAtomic(join(values["status-dir"]!, `${encodeName(q.id)}.json`), `${JSON.stringify({ ...r, job: process.env.SLURM_JOB_ID ?? null, arrayTask: process.env.SLURM_ARRAY_TASK_ID ?? null })}\n`);
+  await writeFileAtomic(
+    join(values["status-dir"]!, `${encodeName(q.id)}.json`),
+    `${JSON.stringify({ ...r, job: process.env.SLURM_JOB_ID ?? null, arrayTask: process.env.SLURM_ARRAY_TASK_ID ?? null })}\n`,
+  );
 }
 process.exitCode = failed > 0 ? 1 : 0;

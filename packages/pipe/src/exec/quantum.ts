@@ -7,7 +7,7 @@
 import { Butler } from "../butler/butler.js";
 import { dataIdKey } from "../butler/dimensions.js";
 import type { ProvenanceInput } from "../butler/provenance.js";
-import { configType, metadataType, type GraphTask, type Quantum, type QuantumGraph } from "../pipeline/graph.js";
+import { configType, type GraphTask, metadataType, type Quantum, type QuantumGraph } from "../pipeline/graph.js";
 import { importTaskClass } from "../pipeline/pipeline.js";
 import type { LogSink } from "../task/index.js";
 
@@ -56,10 +56,21 @@ function taskOf(graph: QuantumGraph, label: string): GraphTask {
  */
 export async function writeInitOutputs(butler: Butler, graph: QuantumGraph): Promise<void> {
   for (const t of graph.tasks) {
-    const ref = await butler.put(t.config, configType(t.label), {}, { run: graph.outputRun, skipExisting: true, provenance: { task: { label: t.label, class: t.classSpec, config: t.config } } });
+    const ref = await butler.put(
+      t.config,
+      configType(t.label),
+      {},
+      {
+        run: graph.outputRun,
+        skipExisting: true,
+        provenance: { task: { label: t.label, class: t.classSpec, config: t.config } },
+      },
+    );
     const stored = await butler.get(ref);
     if (JSON.stringify(stored) !== JSON.stringify(t.config)) {
-      throw new Error(`task ${t.label}: its config differs from the one already recorded in run ${graph.outputRun} (${configType(t.label)}); use another output run`);
+      throw new Error(
+        `task ${t.label}: its config differs from the one already recorded in run ${graph.outputRun} (${configType(t.label)}); use another output run`,
+      );
     }
   }
 }
@@ -67,7 +78,13 @@ export async function writeInitOutputs(butler: Butler, graph: QuantumGraph): Pro
 /** Runs one quantum; never throws (failures are returned). */
 export async function runQuantum(ctx: QuantumContext, q: Quantum): Promise<QuantumResult> {
   const t0 = performance.now();
-  const done = (status: QuantumResult["status"], error?: string): QuantumResult => ({ id: q.id, label: q.label, status, ...(error === undefined ? {} : { error }), seconds: (performance.now() - t0) / 1000 });
+  const done = (status: QuantumResult["status"], error?: string): QuantumResult => ({
+    id: q.id,
+    label: q.label,
+    status,
+    ...(error === undefined ? {} : { error }),
+    seconds: (performance.now() - t0) / 1000,
+  });
   const { butler, graph } = ctx;
   try {
     const outs = Object.values(q.outputs);
@@ -83,8 +100,12 @@ export async function runQuantum(ctx: QuantumContext, q: Quantum): Promise<Quant
       const values: unknown[] = [];
       for (const r of refs) {
         const ref = await butler.findInRun(r.datasetType, r.dataId, r.run);
-        if (!ref) throw new Error(`input ${name}: ${r.datasetType}@{${dataIdKey(r.dataId)}} is missing from run ${r.run}${r.id ? "" : " (its producing quantum did not succeed)"}`);
-        if (r.id && ref.id !== r.id) throw new Error(`input ${name}: ${r.datasetType}@{${dataIdKey(r.dataId)}} in ${r.run} was replaced since planning`);
+        if (!ref)
+          throw new Error(
+            `input ${name}: ${r.datasetType}@{${dataIdKey(r.dataId)}} is missing from run ${r.run}${r.id ? "" : " (its producing quantum did not succeed)"}`,
+          );
+        if (r.id && ref.id !== r.id)
+          throw new Error(`input ${name}: ${r.datasetType}@{${dataIdKey(r.dataId)}} in ${r.run} was replaced since planning`);
         values.push(await butler.get(ref));
         prov.push({ id: ref.id, datasetType: ref.datasetType, run: ref.run, dataId: ref.dataId, sha256: ref.sha256 });
       }
@@ -93,12 +114,21 @@ export async function runQuantum(ctx: QuantumContext, q: Quantum): Promise<Quant
     }
     task.checkCancelled();
     const result = (await task.timed("runQuantum", () => task.run(inputs as never, q.dataId))) as Record<string, unknown>;
-    const provenance = { task: { label: q.label, class: gt.classSpec, config: gt.config }, quantum: q.id, executor: ctx.executor, inputs: prov };
+    const provenance = {
+      task: { label: q.label, class: gt.classSpec, config: gt.config },
+      quantum: q.id,
+      executor: ctx.executor,
+      inputs: prov,
+    };
     for (const [name, o] of Object.entries(q.outputs)) {
       if (!(name in result) || result[name] === undefined) throw new Error(`task ${q.label} returned no ${name} output`);
       await butler.put(result[name], o.datasetType, o.dataId, { run: graph.outputRun, skipExisting: true, provenance });
     }
-    await butler.put(task.fullMetadata(), metadataType(q.label), q.dataId, { run: graph.outputRun, skipExisting: true, provenance });
+    await butler.put(task.fullMetadata(), metadataType(q.label), q.dataId, {
+      run: graph.outputRun,
+      skipExisting: true,
+      provenance,
+    });
     return done("ok");
   } catch (e) {
     const err = e as Error;

@@ -62,6 +62,21 @@ function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Terminal Slurm job states. */
+const FINISHED = new Set([
+  "COMPLETED",
+  "FAILED",
+  "CANCELLED",
+  "TIMEOUT",
+  "NODE_FAIL",
+  "OUT_OF_MEMORY",
+  "PREEMPTED",
+  "BOOT_FAIL",
+  "DEADLINE",
+  "SPECIAL_EXIT",
+  "REVOKED",
+]);
+
 /** One job as `squeue --json` reports it (22.05 plain values, 23.x+ {number}/arrays accepted). */
 interface SqueueJob {
   jobId: string;
@@ -97,7 +112,8 @@ export class SlurmExecutor implements Executor {
   async execute(graph: QuantumGraph, options: ExecuteOptions): Promise<ExecutionReport> {
     const t0 = performance.now();
     const log = options.log ?? stderrSink();
-    const say = (message: string, level: "info" | "warn" | "error" = "info"): void => log({ time: new Date().toISOString(), level, task: "slurm", message });
+    const say = (message: string, level: "info" | "warn" | "error" = "info"): void =>
+      log({ time: new Date().toISOString(), level, task: "slurm", message });
     const butler = await Butler.open(graph.butlerRoot);
     await writeInitOutputs(butler, graph);
     const submit = this.options.submitDir ?? dirname(options.graphPath);
@@ -123,8 +139,24 @@ export class SlurmExecutor implements Executor {
       const n = Math.ceil(todo.length / k);
       const deps = t.upstream.map((l) => jobOf.get(l)).filter((x): x is string => x !== undefined);
       const script = join(submit, `${encodeName(t.label)}.sh`);
-      const cmd = [...node, "--graph", options.graphPath, "--label", t.label, "--chunk-size", String(k), "--status-dir", statusDir].map(shellQuote).join(" ");
-      writeFileSync(script, `#!/bin/sh\n# skystack: task ${t.label}, ${todo.length} quanta, ${k} per array task\nexec ${cmd} --chunk "$SLURM_ARRAY_TASK_ID"\n`, { mode: 0o755 });
+      const cmd = [
+        ...node,
+        "--graph",
+        options.graphPath,
+        "--label",
+        t.label,
+        "--chunk-size",
+        String(k),
+        "--status-dir",
+        statusDir,
+      ]
+        .map(shellQuote)
+        .join(" ");
+      writeFileSync(
+        script,
+        `#!/bin/sh\n# skystack: task ${t.label}, ${todo.length} quanta, ${k} per array task\nexec ${cmd} --chunk "$SLURM_ARRAY_TASK_ID"\n`,
+        { mode: 0o755 },
+      );
       const args = [
         "--parsable",
         `--job-name=skystack-${t.label}`,
@@ -144,7 +176,9 @@ export class SlurmExecutor implements Executor {
       }
       jobOf.set(t.label, jobId);
       this.submitted.push({ label: t.label, jobId, arrayTasks: n, chunkSize: k, dependsOn: deps });
-      say(`submitted ${t.label}: job ${jobId}, ${n} array task(s) of ${k} quanta${deps.length ? `, after ${deps.join(",")}` : ""}`);
+      say(
+        `submitted ${t.label}: job ${jobId}, ${n} array task(s) of ${k} quanta${deps.length ? `, after ${deps.join(",")}` : ""}`,
+      );
     }
 
     const ours = new Set(this.submitted.map((j) => j.jobId));
@@ -154,7 +188,7 @@ export class SlurmExecutor implements Executor {
     let cancelled = false;
     const onAbort = (): void => {
       cancelled = true;
-      say("cancelling: scancel " + [...ours].join(" "), "warn");
+      say(`cancelling: scancel ${[...ours].join(" ")}`, "warn");
       cancelAll();
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -162,10 +196,15 @@ export class SlurmExecutor implements Executor {
       while (ours.size > 0) {
         const q = run("squeue", ["--json"]);
         if (q.status !== 0) throw new Error(`squeue --json failed (exit ${q.status}): ${q.stderr.trim()}`);
-        const live = parseSqueueJson(q.stdout).filter((j) => ours.has(j.jobId) || ours.has(j.arrayJobId));
-        const stuck = live.filter((j) => j.reason === "DependencyNeverSatisfied");
+        // squeue --json also lists finished jobs (until MinJobAge): keep only those not yet done.
+        const live = parseSqueueJson(q.stdout).filter(
+          (j) => (ours.has(j.jobId) || ours.has(j.arrayJobId)) && !FINISHED.has(j.state),
+        );
+        const stuck = live.filter((j) => j.state === "PENDING" && j.reason === "DependencyNeverSatisfied");
         if (stuck.length > 0) run("scancel", [...new Set(stuck.map((j) => j.arrayJobId || j.jobId))]);
-        const done = graph.quanta.filter((x) => results.has(x.id) || existsSync(join(statusDir, `${encodeName(x.id)}.json`))).length;
+        const done = graph.quanta.filter(
+          (x) => results.has(x.id) || existsSync(join(statusDir, `${encodeName(x.id)}.json`)),
+        ).length;
         options.onProgress?.(done, total);
         if (live.length === 0) break;
         if (Date.now() > deadline && !cancelled) {
@@ -184,21 +223,39 @@ export class SlurmExecutor implements Executor {
       const f = join(statusDir, `${encodeName(q.id)}.json`);
       if (existsSync(f)) {
         const r = JSON.parse(readFileSync(f, "utf8")) as QuantumResult;
-        results.set(q.id, { id: r.id, label: r.label, status: r.status, ...(r.error === undefined ? {} : { error: r.error }), ...(r.seconds === undefined ? {} : { seconds: r.seconds }) });
+        results.set(q.id, {
+          id: r.id,
+          label: r.label,
+          status: r.status,
+          ...(r.error === undefined ? {} : { error: r.error }),
+          ...(r.seconds === undefined ? {} : { seconds: r.seconds }),
+        });
       }
     }
     for (const q of graph.quanta) {
       if (results.has(q.id)) continue;
       // afterok waits for the whole upstream array: one failed quantum there cancels this job.
       const upstream = graph.tasks.find((t) => t.label === q.label)?.upstream ?? [];
-      const upstreamBad = graph.quanta.some((x) => upstream.includes(x.label) && results.get(x.id)?.status !== "ok" && results.get(x.id)?.status !== "skipped");
-      results.set(q.id, { id: q.id, label: q.label, status: upstreamBad || cancelled ? "blocked" : "failed", error: cancelled ? "cancelled" : upstreamBad ? "upstream failed; Slurm cancelled the dependent job" : `job ${jobOf.get(q.label)} ended without running it` });
+      const upstreamBad = graph.quanta.some(
+        (x) => upstream.includes(x.label) && results.get(x.id)?.status !== "ok" && results.get(x.id)?.status !== "skipped",
+      );
+      results.set(q.id, {
+        id: q.id,
+        label: q.label,
+        status: upstreamBad || cancelled ? "blocked" : "failed",
+        error: cancelled
+          ? "cancelled"
+          : upstreamBad
+            ? "upstream failed; Slurm cancelled the dependent job"
+            : `job ${jobOf.get(q.label)} ended without running it`,
+      });
     }
     for (const [id, r] of results) {
       if (r.status !== "ok") continue;
       const q = graph.quanta.find((x) => x.id === id)!;
       for (const o of Object.values(q.outputs)) {
-        if (!(await butler.findInRun(o.datasetType, o.dataId, graph.outputRun))) results.set(id, { ...r, status: "failed", error: `job reported success but ${o.datasetType} is not registered` });
+        if (!(await butler.findInRun(o.datasetType, o.dataId, graph.outputRun)))
+          results.set(id, { ...r, status: "failed", error: `job reported success but ${o.datasetType} is not registered` });
       }
     }
     options.onProgress?.(total, total);

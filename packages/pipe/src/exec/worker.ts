@@ -11,7 +11,10 @@ import { openContext, runQuantum } from "./quantum.js";
 /** Messages from the parent. */
 export type ToWorker = { type: "run"; id: string };
 /** Messages to the parent. */
-export type FromWorker = { type: "ready" } | { type: "result"; result: import("./quantum.js").QuantumResult } | { type: "log"; record: LogRecord };
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "result"; result: import("./quantum.js").QuantumResult }
+  | { type: "log"; record: LogRecord };
 
 const graphPath: string = isMainThread ? process.argv[2]! : (workerData as { graphPath: string }).graphPath;
 const post = (m: FromWorker): void => {

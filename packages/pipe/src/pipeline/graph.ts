@@ -96,8 +96,13 @@ export const configType = (label: string): string => `${label}_config`;
 /** Registers every output dataset type of the pipeline (plus `<label>_metadata` and `<label>_config`). */
 export async function registerPipelineDatasetTypes(butler: Butler, pipeline: Pipeline): Promise<void> {
   for (const t of pipeline.tasks) {
-    for (const c of Object.values(t.cls.connections.outputs)) await butler.registerDatasetType({ name: c.datasetType, storageClass: c.storageClass, dimensions: c.dimensions });
-    await butler.registerDatasetType({ name: metadataType(t.label), storageClass: "StructuredData", dimensions: t.cls.dimensions });
+    for (const c of Object.values(t.cls.connections.outputs))
+      await butler.registerDatasetType({ name: c.datasetType, storageClass: c.storageClass, dimensions: c.dimensions });
+    await butler.registerDatasetType({
+      name: metadataType(t.label),
+      storageClass: "StructuredData",
+      dimensions: t.cls.dimensions,
+    });
     await butler.registerDatasetType({ name: configType(t.label), storageClass: "StructuredData", dimensions: [] });
   }
 }
@@ -122,29 +127,39 @@ export async function buildQuantumGraph(butler: Butler, pipeline: Pipeline, opti
   const ordered: typeof pipeline.tasks = [];
   const pending = [...pipeline.tasks];
   while (pending.length > 0) {
-    const i = pending.findIndex((t) => Object.values(t.cls.connections.inputs).every((c) => {
-      const p = producer.get(c.datasetType);
-      return p === undefined || p === t.label || ordered.some((o) => o.label === p);
-    }));
+    const i = pending.findIndex((t) =>
+      Object.values(t.cls.connections.inputs).every((c) => {
+        const p = producer.get(c.datasetType);
+        return p === undefined || p === t.label || ordered.some((o) => o.label === p);
+      }),
+    );
     if (i < 0) throw new PipelineError(`the pipeline's tasks form a cycle: ${pending.map((t) => t.label).join(", ")}`);
     const [t] = pending.splice(i, 1);
-    if (Object.values(t!.cls.connections.inputs).some((c) => producer.get(c.datasetType) === t!.label)) throw new PipelineError(`task ${t!.label} reads its own output`);
+    if (Object.values(t!.cls.connections.inputs).some((c) => producer.get(c.datasetType) === t!.label))
+      throw new PipelineError(`task ${t!.label} reads its own output`);
     ordered.push(t!);
   }
 
   // Available datasets per dataset type: existing (queried) or predicted (outputs of earlier quanta).
   const available = new Map<string, { refs: GraphInputRef[]; producers: Map<string, string> }>();
   const existing = async (c: Connection, label: string): Promise<GraphInputRef[]> => {
-    let dt;
+    let dt: Awaited<ReturnType<Butler["getDatasetType"]>>;
     try {
       dt = await butler.getDatasetType(c.datasetType);
     } catch {
-      throw new PipelineError(`task ${label}: input dataset type ${c.datasetType} is not registered in ${butler.root} and no task in the pipeline makes it`);
+      throw new PipelineError(
+        `task ${label}: input dataset type ${c.datasetType} is not registered in ${butler.root} and no task in the pipeline makes it`,
+      );
     }
     if (dt.storageClass !== c.storageClass || !isSubset(dt.dimensions, c.dimensions) || !isSubset(c.dimensions, dt.dimensions)) {
-      throw new PipelineError(`task ${label}: input ${c.datasetType} is declared ${c.storageClass}[${c.dimensions.join(", ")}] but registered as ${dt.storageClass}[${dt.dimensions.join(", ")}]`);
+      throw new PipelineError(
+        `task ${label}: input ${c.datasetType} is declared ${c.storageClass}[${c.dimensions.join(", ")}] but registered as ${dt.storageClass}[${dt.dimensions.join(", ")}]`,
+      );
     }
-    const refs: DatasetRef[] = await butler.queryDatasets(c.datasetType, { collections: options.inputs, where: options.where ?? "" });
+    const refs: DatasetRef[] = await butler.queryDatasets(c.datasetType, {
+      collections: options.inputs,
+      where: options.where ?? "",
+    });
     return refs.map((r) => ({ datasetType: r.datasetType, dataId: r.dataId, id: r.id, run: r.run, sha256: r.sha256 }));
   };
 
@@ -168,7 +183,8 @@ export async function buildQuantumGraph(butler: Butler, pipeline: Pipeline, opti
     }
     // Quantum data ids: intersection of the projections of every "driving" input (dims ⊇ task dims).
     const drivers = conns.filter(([, c]) => isSubset(dims, c.dimensions));
-    if (drivers.length === 0) throw new PipelineError(`task ${t.label}: no input has all the task's dimensions [${dims.join(", ")}]`);
+    if (drivers.length === 0)
+      throw new PipelineError(`task ${t.label}: no input has all the task's dimensions [${dims.join(", ")}]`);
     let keys: Map<string, DataId> | undefined;
     for (const [name] of drivers) {
       const m = new Map<string, DataId>();
@@ -190,13 +206,19 @@ export async function buildQuantumGraph(butler: Butler, pipeline: Pipeline, opti
         else if (isSubset(c.dimensions, dims)) {
           const want = dataIdKey(projectDataId(u, qid, c.dimensions));
           refs = a.refs.filter((r) => dataIdKey(r.dataId) === want);
-        } else throw new PipelineError(`task ${t.label}: input ${name} dimensions [${c.dimensions.join(", ")}] neither contain nor are contained in the task's [${dims.join(", ")}]`);
+        } else
+          throw new PipelineError(
+            `task ${t.label}: input ${name} dimensions [${c.dimensions.join(", ")}] neither contain nor are contained in the task's [${dims.join(", ")}]`,
+          );
         refs.sort((x, y) => (dataIdKey(x.dataId) < dataIdKey(y.dataId) ? -1 : 1));
         if (refs.length === 0) {
           missing = `${name} (${c.datasetType})`;
           break;
         }
-        if (!c.multiple && refs.length > 1) throw new PipelineError(`task ${t.label}: input ${name} is not multiple but quantum ${qkey} has ${refs.length} ${c.datasetType} datasets`);
+        if (!c.multiple && refs.length > 1)
+          throw new PipelineError(
+            `task ${t.label}: input ${name} is not multiple but quantum ${qkey} has ${refs.length} ${c.datasetType} datasets`,
+          );
         inputs[name] = refs;
         for (const r of refs) {
           const p = a.producers.get(`${r.datasetType}@${dataIdKey(r.dataId)}`);
@@ -205,12 +227,16 @@ export async function buildQuantumGraph(butler: Butler, pipeline: Pipeline, opti
       }
       if (missing) continue;
       const outputs: Record<string, { datasetType: string; dataId: DataId }> = {};
-      for (const [name, c] of Object.entries(t.cls.connections.outputs)) outputs[name] = { datasetType: c.datasetType, dataId: projectDataId(u, qid, c.dimensions) };
+      for (const [name, c] of Object.entries(t.cls.connections.outputs))
+        outputs[name] = { datasetType: c.datasetType, dataId: projectDataId(u, qid, c.dimensions) };
       const id = `${t.label}/${qkey}`;
       let allExist = true;
       for (const o of Object.values(outputs)) {
         const ex = await butler.findInRun(o.datasetType, o.dataId, options.outputRun).catch(() => undefined);
-        if (ex && !options.skipExisting) throw new PipelineError(`output ${o.datasetType}@{${dataIdKey(o.dataId)}} already exists in run ${options.outputRun}; pass --skip-existing to resume, or use another output run`);
+        if (ex && !options.skipExisting)
+          throw new PipelineError(
+            `output ${o.datasetType}@{${dataIdKey(o.dataId)}} already exists in run ${options.outputRun}; pass --skip-existing to resume, or use another output run`,
+          );
         if (!ex) allExist = false;
       }
       const q: Quantum = { id, label: t.label, dataId: qid, inputs, outputs, dependsOn: [...deps].sort() };

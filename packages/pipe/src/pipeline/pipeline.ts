@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type AnyConfigSchema, ConfigError, type ConfigOverride, applyOverrides, readConfigFile } from "../config/index.js";
+import { type AnyConfigSchema, applyOverrides, ConfigError, type ConfigOverride } from "../config/index.js";
 import { parseDataYaml } from "../config/overrides.js";
 import { checkPipelineTaskClass, type PipelineTaskClass } from "../task/index.js";
 
@@ -58,7 +58,8 @@ export type LabeledOverride = { label: string; override: ConfigOverride };
 /** Parses `label:path=value` (for -c) or `label:file` (for -C). */
 export function parseLabeledOverride(text: string, kind: "set" | "file"): LabeledOverride {
   const colon = text.indexOf(":");
-  if (colon <= 0) throw new PipelineError(`${kind === "set" ? "-c" : "-C"} ${text}: expected LABEL:${kind === "set" ? "path=value" : "file"}`);
+  if (colon <= 0)
+    throw new PipelineError(`${kind === "set" ? "-c" : "-C"} ${text}: expected LABEL:${kind === "set" ? "path=value" : "file"}`);
   const label = text.slice(0, colon);
   const rest = text.slice(colon + 1);
   return { label, override: kind === "set" ? { set: rest } : { file: rest } };
@@ -67,7 +68,10 @@ export function parseLabeledOverride(text: string, kind: "set" | "file"): Labele
 const taskModules = new Map<string, unknown>();
 
 /** Imports a task class from a spec `module#Export` (module relative to `baseDir` when it starts with "."). */
-export async function importTaskClass(spec: string, baseDir = process.cwd()): Promise<{ cls: PipelineTaskClass; absolute: string }> {
+export async function importTaskClass(
+  spec: string,
+  baseDir = process.cwd(),
+): Promise<{ cls: PipelineTaskClass; absolute: string }> {
   const hash = spec.lastIndexOf("#");
   if (hash <= 0) throw new PipelineError(`task class ${JSON.stringify(spec)} must look like module#ExportName`);
   let mod = spec.slice(0, hash);
@@ -109,25 +113,39 @@ export async function loadPipeline(spec: string, overrides: readonly LabeledOver
     if (e instanceof PipelineError) throw e;
     throw new PipelineError(`${file}: ${(e as Error).message.split("\n")[0]}`);
   }
-  for (const k of Object.keys(doc)) if (!["description", "instrument", "tasks", "subsets", "parameters"].includes(k)) throw new PipelineError(`${file}: unknown key ${k}`);
+  for (const k of Object.keys(doc))
+    if (!["description", "instrument", "tasks", "subsets", "parameters"].includes(k))
+      throw new PipelineError(`${file}: unknown key ${k}`);
   const tasksDoc = asRecord(doc.tasks, `${file}: tasks`);
   const subsets = doc.subsets === undefined ? {} : asRecord(doc.subsets, `${file}: subsets`);
   let labels = Object.keys(tasksDoc);
   if (subset !== undefined) {
     const s = subsets[subset];
-    let chosen: unknown = s === undefined ? subset.split(",").map((x) => x.trim()) : Array.isArray(s) ? s : asRecord(s, `${file}: subsets.${subset}`).subset;
+    let chosen: unknown =
+      s === undefined
+        ? subset.split(",").map((x) => x.trim())
+        : Array.isArray(s)
+          ? s
+          : asRecord(s, `${file}: subsets.${subset}`).subset;
     if (!Array.isArray(chosen)) throw new PipelineError(`${file}: subsets.${subset} must list labels`);
     chosen = chosen.map(String);
-    for (const l of chosen as string[]) if (!Object.hasOwn(tasksDoc, l)) throw new PipelineError(`${file}: subset ${subset} names unknown task label ${l} (labels: ${labels.join(", ")}; subsets: ${Object.keys(subsets).join(", ")})`);
+    for (const l of chosen as string[])
+      if (!Object.hasOwn(tasksDoc, l))
+        throw new PipelineError(
+          `${file}: subset ${subset} names unknown task label ${l} (labels: ${labels.join(", ")}; subsets: ${Object.keys(subsets).join(", ")})`,
+        );
     labels = labels.filter((l) => (chosen as string[]).includes(l));
   }
-  for (const o of overrides) if (!Object.hasOwn(tasksDoc, o.label)) throw new PipelineError(`config override for unknown task label ${o.label} (labels: ${Object.keys(tasksDoc).join(", ")})`);
+  for (const o of overrides)
+    if (!Object.hasOwn(tasksDoc, o.label))
+      throw new PipelineError(`config override for unknown task label ${o.label} (labels: ${Object.keys(tasksDoc).join(", ")})`);
   const base = dirname(file);
   const tasks: TaskDef[] = [];
   for (const label of labels) {
     const entry = tasksDoc[label];
     const t = typeof entry === "string" ? { class: entry } : asRecord(entry, `${file}: tasks.${label}`);
-    for (const k of Object.keys(t)) if (!["class", "config", "configFile"].includes(k)) throw new PipelineError(`${file}: tasks.${label}: unknown key ${k}`);
+    for (const k of Object.keys(t))
+      if (!["class", "config", "configFile"].includes(k)) throw new PipelineError(`${file}: tasks.${label}: unknown key ${k}`);
     if (typeof t.class !== "string") throw new PipelineError(`${file}: tasks.${label}.class must be a module#Export string`);
     const { cls, absolute } = await importTaskClass(t.class, base);
     const schema: AnyConfigSchema = cls.ConfigSchema;
@@ -141,7 +159,14 @@ export async function loadPipeline(spec: string, overrides: readonly LabeledOver
       schema.validate(c, label);
       config = schema.toJSON(c);
     } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(e.issues.map((i) => ({ ...i, path: i.path.startsWith(`${label}.`) || i.path === label ? i.path : `${label}.${i.path}` })), e.source ?? file);
+      if (e instanceof ConfigError)
+        throw new ConfigError(
+          e.issues.map((i) => ({
+            ...i,
+            path: i.path.startsWith(`${label}.`) || i.path === label ? i.path : `${label}.${i.path}`,
+          })),
+          e.source ?? file,
+        );
       throw e;
     }
     tasks.push({ label, classSpec: absolute, cls, config });

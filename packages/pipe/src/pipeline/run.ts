@@ -2,7 +2,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Butler } from "../butler/butler.js";
-import { encodeName } from "../butler/dimensions.js";
 import type { ExecutionReport, Executor } from "../exec/executor.js";
 import type { LogSink } from "../task/index.js";
 import { buildQuantumGraph, type QuantumGraph, registerPipelineDatasetTypes } from "./graph.js";
@@ -53,13 +52,22 @@ export async function runPipeline(o: RunPipelineOptions): Promise<RunPipelineRes
   const outputRun = o.outputRun ?? `${o.output}/run`;
   for (const i of o.inputs) await butler.getCollection(i);
   const existing = await butler.findCollection(o.output);
-  if (existing && existing.type === "RUN") throw new PipelineError(`output collection ${o.output} is a RUN; -o names a CHAINED collection (the outputs go to ${outputRun})`);
+  if (existing && existing.type === "RUN")
+    throw new PipelineError(
+      `output collection ${o.output} is a RUN; -o names a CHAINED collection (the outputs go to ${outputRun})`,
+    );
   await registerPipelineDatasetTypes(butler, pipeline);
   await butler.registerRun(outputRun);
   await butler.setChain(o.output, [outputRun, ...o.inputs.filter((i) => i !== outputRun)]);
-  const graph = await buildQuantumGraph(butler, pipeline, { inputs: o.inputs, outputRun, where: o.where ?? "", skipExisting: o.skipExisting === true });
+  const graph = await buildQuantumGraph(butler, pipeline, {
+    inputs: o.inputs,
+    outputRun,
+    where: o.where ?? "",
+    skipExisting: o.skipExisting === true,
+  });
   const stamp = `${new Date().toISOString().replace(/[:.]/g, "")}-${randomBytes(3).toString("hex")}`;
-  const rel = join("submit", encodeName(outputRun), stamp);
+  // No '%' in the submit path: Slurm expands %-patterns in --output file names.
+  const rel = join("submit", outputRun.replace(/[^A-Za-z0-9._-]/g, "_"), stamp);
   const graphPath = await butler.writeAux(join(rel, "graph.json"), graph);
   const report = await o.executor.execute(graph, {
     graphPath,

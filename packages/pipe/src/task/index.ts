@@ -1,10 +1,20 @@
 /** Tasks, pipeline tasks, logging and progress. */
-export { type LogRecord, type LogSink, memorySink, type ProgressEvent, type ProgressSink, stderrSink, TASK_LOG_LEVELS, TaskLog, type TaskLogLevel } from "./log.js";
+export {
+  type LogRecord,
+  type LogSink,
+  memorySink,
+  type ProgressEvent,
+  type ProgressSink,
+  stderrSink,
+  TASK_LOG_LEVELS,
+  TaskLog,
+  type TaskLogLevel,
+} from "./log.js";
 export {
   type CatalogData,
-  checkPipelineTaskClass,
   type Connection,
   type Connections,
+  checkPipelineTaskClass,
   type DataIdValues,
   type InputsOf,
   type OutputsOf,

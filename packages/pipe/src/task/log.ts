@@ -48,7 +48,9 @@ export function stderrSink(minLevel: TaskLogLevel = "info", json = false): LogSi
   const min = TASK_LOG_LEVELS.indexOf(minLevel);
   return (r) => {
     if (TASK_LOG_LEVELS.indexOf(r.level) < min) return;
-    process.stderr.write(json ? `${JSON.stringify(r)}\n` : `${r.level === "info" ? "" : `${r.level}: `}${r.task}: ${r.message}\n`);
+    process.stderr.write(
+      json ? `${JSON.stringify(r)}\n` : `${r.level === "info" ? "" : `${r.level}: `}${r.task}: ${r.message}\n`,
+    );
   };
 }
 

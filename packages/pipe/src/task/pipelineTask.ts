@@ -46,7 +46,9 @@ export interface Connections {
   readonly outputs: Readonly<Record<string, Connection>>;
 }
 
-type TypeOf<C extends Connection> = C["storageClass"] extends keyof StorageClassTypes ? StorageClassTypes[C["storageClass"]] : unknown;
+type TypeOf<C extends Connection> = C["storageClass"] extends keyof StorageClassTypes
+  ? StorageClassTypes[C["storageClass"]]
+  : unknown;
 type One<C extends Connection> = C["multiple"] extends true ? TypeOf<C>[] : TypeOf<C>;
 
 /** The `run()` input object of a task with connections `C`. */
@@ -78,11 +80,17 @@ export interface PipelineTaskClass extends TaskClass<PipelineTask<AnyConfigSchem
 export function checkPipelineTaskClass(cls: unknown, name: string): asserts cls is PipelineTaskClass {
   if (typeof cls !== "function") throw new Error(`${name} is not a class`);
   const c = cls as unknown as Partial<PipelineTaskClass>;
-  if (!c.ConfigSchema || typeof c.defaultName !== "string") throw new Error(`${name} lacks static ConfigSchema/defaultName (is it a Task?)`);
-  if (!c.connections || !Array.isArray(c.dimensions)) throw new Error(`${name} lacks static connections/dimensions (is it a PipelineTask?)`);
+  if (!c.ConfigSchema || typeof c.defaultName !== "string")
+    throw new Error(`${name} lacks static ConfigSchema/defaultName (is it a Task?)`);
+  if (!c.connections || !Array.isArray(c.dimensions))
+    throw new Error(`${name} lacks static connections/dimensions (is it a PipelineTask?)`);
   const dims = new Set(c.dimensions);
   for (const [k, o] of Object.entries(c.connections.outputs)) {
-    for (const d of o.dimensions) if (!dims.has(d)) throw new Error(`${name}: output ${k} (${o.datasetType}) has dimension ${d}, which the task's dimensions [${c.dimensions.join(", ")}] lack`);
+    for (const d of o.dimensions)
+      if (!dims.has(d))
+        throw new Error(
+          `${name}: output ${k} (${o.datasetType}) has dimension ${d}, which the task's dimensions [${c.dimensions.join(", ")}] lack`,
+        );
     if (o.multiple) throw new Error(`${name}: output ${k} cannot be multiple`);
   }
 }

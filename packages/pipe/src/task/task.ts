@@ -2,7 +2,7 @@
  * Task (pipe_base Task): a configured unit of work with a frozen config, subtasks made from
  * config fields, structured logging, timing/memory metadata per method, cancellation and progress.
  */
-import { type AnyConfigSchema, type ConfigOf, ConfigError, type Frozen, registryInfo, subtaskTarget } from "../config/index.js";
+import { type AnyConfigSchema, ConfigError, type ConfigOf, type Frozen, registryInfo, subtaskTarget } from "../config/index.js";
 import { type LogSink, type ProgressSink, stderrSink, TaskLog } from "./log.js";
 
 /** Metadata values a task records (numbers in SI units unless named otherwise). */
@@ -26,6 +26,7 @@ export interface TaskOptions<C = unknown> {
 
 /** The static side of a task class. */
 export interface TaskClass<T extends Task<AnyConfigSchema> = Task<AnyConfigSchema>> {
+  // biome-ignore lint/suspicious/noExplicitAny: each task class takes its own config type
   new (options?: TaskOptions<any>): T;
   /** Config schema of the task. */
   readonly ConfigSchema: AnyConfigSchema;
@@ -43,7 +44,12 @@ export class TaskCancelledError extends Error {
 
 function usage(): { cpu: number; user: number; system: number; maxRss: number } {
   const r = process.resourceUsage();
-  return { cpu: (r.userCPUTime + r.systemCPUTime) / 1e6, user: r.userCPUTime / 1e6, system: r.systemCPUTime / 1e6, maxRss: r.maxRSS * 1024 };
+  return {
+    cpu: (r.userCPUTime + r.systemCPUTime) / 1e6,
+    user: r.userCPUTime / 1e6,
+    system: r.systemCPUTime / 1e6,
+    maxRss: r.maxRSS * 1024,
+  };
 }
 
 /**
