@@ -25,6 +25,8 @@ export type BenchInputs = Record<string, string>;
 export interface Benchmark {
   name: string;
   backend: string;
+  /** Worker threads the benchmark uses (default 1). */
+  threads?: number;
   note: string;
   /** Makes the input files in `workDir` (kept between runs). */
   prepare(workDir: string): Promise<void>;

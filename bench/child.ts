@@ -51,7 +51,7 @@ if (mode === "prepare") {
   const result: BenchResult = {
     bench: bench.name,
     backend: bench.backend,
-    threads: 1,
+    threads: bench.threads ?? 1,
     median_ms: median(times),
     peak_mb: peakMb,
     peer,
