@@ -1,16 +1,17 @@
-// `npm run bench [-- --json] [-- --filter NAME] [-- --runs N]`
+// `npm run bench [-- --json] [-- --filter NAME] [-- --runs N] [-- --out FILE]`
+// (`npm run -s bench -- --json` keeps npm's banner off stdout; --out appends the JSON lines to FILE.)
 //
 // Runs each benchmark in a fresh child process (so its peak memory is its own), next to the peer
 // tool on the same input in the same run. With --json, prints one JSON object per line:
 // {"bench", "backend", "threads", "median_ms", "peak_mb", "peer", "peer_median_ms", ...}.
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BENCHMARKS, type BenchResult } from "./benchmarks.js";
 
 const { values } = parseArgs({
-  options: { json: { type: "boolean" }, filter: { type: "string" }, runs: { type: "string" } },
+  options: { json: { type: "boolean" }, filter: { type: "string" }, runs: { type: "string" }, out: { type: "string" } },
   allowPositionals: true,
 });
 const runs = Math.max(1, Number(values.runs ?? 5));
@@ -53,6 +54,7 @@ for (const b of selected) {
     continue;
   }
   const result = JSON.parse(child.stdout.trim().split("\n").pop()!) as BenchResult;
+  if (values.out) appendFileSync(values.out, `${JSON.stringify(result)}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     const ratio = result.peer_median_ms ? ` (${(result.peer_median_ms / result.median_ms).toFixed(2)}x ${result.peer})` : "";
