@@ -4,6 +4,7 @@
  * variance), `runIsr` composing them in ip_isr's order, and master-calibration combination.
  */
 export { assembleImage, assembleMask, toDetectorFrame } from "./assemble.js";
+export { type IsrCliLog, isrCommand } from "./cli.js";
 export {
   type CombineInput,
   type CombineOptions,
@@ -30,6 +31,14 @@ export { IsrError, type IsrErrorCode } from "./errors.js";
 export { naturalSplineEval, polyFitEval } from "./fit.js";
 export { type FringeFit, type FringeOptions, fitFringe, subtractFringe } from "./fringe.js";
 export { type InterpolateOptions, interpolateOverMask } from "./interpolate.js";
+export {
+  FringeConfig,
+  IsrConfig,
+  type IsrConfigValue,
+  IsrTask,
+  isrOptionsFromConfig,
+  OverscanConfig,
+} from "./isrTask.js";
 export {
   collapseOverscanRows,
   fitOverscan,

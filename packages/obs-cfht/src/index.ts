@@ -3,15 +3,15 @@
  * Elixir defect masks and the MegaCam raw simulator.
  */
 
+/** Header dumps are read by afw (re-exported here for convenience). */
+export { parseHeaderText } from "@skystack/afw";
 export * from "./camera.js";
 export { CardSource } from "./cards.js";
 export { MEGACAM_CCDS, type MegacamCcdRow } from "./ccdTable.js";
 export { readElixirDefects, readElixirMaskRaw } from "./defects.js";
 export { CfhtError, type CfhtErrorCode } from "./errors.js";
 export { abstractBand, MEGACAM_FILTERS, megacamFilterLabel } from "./filters.js";
-/** Header dumps are read by afw (re-exported here for convenience). */
-export { parseHeaderText } from "@skystack/afw";
-export { isElixirProcessed, MEGACAM_FRINGE_FILTERS, megacamIsrOptions } from "./isrConfig.js";
+export { isElixirProcessed, MEGACAM_FRINGE_FILTERS, megacamIsrConfigOverrides, megacamIsrOptions } from "./isrConfig.js";
 export { ccdExtname, type MegacamRawCcd, readMegacamCalib, readMegacamRaw } from "./rawFormatter.js";
 export { type MegacamVisit, megacamCcdHeader, megacamPrimaryHeader } from "./rawHeaders.js";
 export {

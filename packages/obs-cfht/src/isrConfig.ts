@@ -25,3 +25,20 @@ export function megacamIsrOptions(filter: FilterLabel | null, elixirProcessed: b
     fringe: { pedestal: true, small: 1, num: 30000, iterations: 20, clip: 3 },
   };
 }
+
+/**
+ * obs_cfht defaults as IsrTask config overrides (plain data for `IsrConfig.applyData`, the
+ * pex_config `setDefaults` of `config/isr.py`): POLY order-3 overscan, fringe correction only for
+ * i/z (`MEGACAM_FRINGE_FILTERS`), and for Elixir-processed frames no overscan/bias/dark/flat/fringe/
+ * linearity.
+ */
+export function megacamIsrConfigOverrides(filter: FilterLabel | null, elixirProcessed: boolean): Record<string, unknown> {
+  if (elixirProcessed) {
+    return { doOverscan: false, doBias: false, doDark: false, doFlat: false, doFringe: false, doLinearize: false };
+  }
+  return {
+    overscan: { fitType: "POLY", order: 3 },
+    doFringe: MEGACAM_FRINGE_FILTERS.includes(filter?.physicalLabel ?? ""),
+    fringe: { pedestal: true, small: 1, num: 30000, iterations: 20, clip: 3 },
+  };
+}

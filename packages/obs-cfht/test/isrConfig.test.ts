@@ -1,5 +1,6 @@
+import { IsrConfig, isrOptionsFromConfig } from "@skystack/isr";
 import { describe, expect, it } from "vitest";
-import { isElixirProcessed, megacamFilterLabel, megacamIsrOptions } from "../src/index.js";
+import { isElixirProcessed, megacamFilterLabel, megacamIsrConfigOverrides, megacamIsrOptions } from "../src/index.js";
 import { realHeaders } from "./helpers.js";
 
 describe("obs_cfht ISR defaults", () => {
@@ -19,5 +20,17 @@ describe("obs_cfht ISR defaults", () => {
     expect(megacamIsrOptions(megacamFilterLabel("z.MP9801"), false).doFringe).toBe(true);
     expect(megacamIsrOptions(megacamFilterLabel("r.MP9601"), false).doFringe).toBe(false);
     expect(megacamIsrOptions(megacamFilterLabel("i.MP9702"), false).fringe?.small).toBe(1);
+  });
+  it("as IsrTask config overrides: valid, and the same runIsr options as megacamIsrOptions", () => {
+    for (const [phys, elixir] of [
+      ["i.MP9702", false],
+      ["z.MP9801", false],
+      ["r.MP9601", false],
+      ["i.MP9702", true],
+    ] as const) {
+      const f = megacamFilterLabel(phys);
+      const c = IsrConfig.freeze(IsrConfig.applyData(IsrConfig.defaults(), megacamIsrConfigOverrides(f, elixir), "obs-cfht"));
+      expect([phys, elixir, isrOptionsFromConfig(c)]).toMatchObject([phys, elixir, megacamIsrOptions(f, elixir)]);
+    }
   });
 });

@@ -148,7 +148,16 @@ export async function readCompressedImage(file: FitsFile, hdu: HduInfo, options:
       const y0 = t[1]! * layout.tileShape[1]!;
       dims2[0] = Math.min(layout.tileShape[0]!, layout.shape[0]! - x0);
       dims2[1] = Math.min(layout.tileShape[1]!, layout.shape[1]! - y0);
-      const values = decoder.decode(refs[k]!, tileBytes[k]!, dims2);
+      // Quantized float tiles covering whole output rows are dequantized straight into the output.
+      const dst = (y0 - sec.start[1]!) * sec.shape[0]! + (x0 - sec.start[0]!);
+      const inside =
+        x0 === sec.start[0] && dims2[0] === sec.shape[0] && y0 >= sec.start[1]! && y0 + dims2[1]! <= sec.start[1]! + sec.shape[1]!;
+      const direct =
+        inside && decoder.isFloat && targetScaling.kind === "raw" && (target instanceof Float32Array || target instanceof Float64Array)
+          ? target.subarray(dst, dst + dims2[0]! * dims2[1]!)
+          : undefined;
+      const values = decoder.decode(refs[k]!, tileBytes[k]!, dims2, direct);
+      if (direct && values.buffer === direct.buffer && values.byteOffset === direct.byteOffset) continue;
       scatter2d(values, x0, y0, dims2[0]!, dims2[1]!, sec.start[0]!, sec.start[1]!, sec.shape[0]!, sec.shape[1]!, target, targetScaling, decoder.isFloat);
       continue;
     }
@@ -222,7 +231,13 @@ class TileDecoder {
   }
 
   /** Returns the tile's pixels (length = product of dims) as int32, float or bigint values. */
-  decode(ref: TileRef, bytes: Uint8Array, dims: number[]): Int32Array | Float32Array | Float64Array | BigInt64Array {
+  decode(
+    ref: TileRef,
+    bytes: Uint8Array,
+    dims: number[],
+    /** Where quantized floats may be written directly (the tile's place in the output), if contiguous there. */
+    direct?: Float32Array | Float64Array,
+  ): Int32Array | Float32Array | Float64Array | BigInt64Array {
     const n = product(dims);
     try {
       if (ref.column === "uncompressed") return this.decodeRaw(bytes, n, ref);
@@ -296,7 +311,7 @@ class TileDecoder {
         }
       }
       if (!quantized) return ints.subarray(0, n);
-      const floats = this.floatBuffer(n);
+      const floats = direct && direct.length === n ? direct : this.floatBuffer(n);
       dequantizeTile(ints, n, floats, {
         zscale: ref.zscale,
         zzero: ref.zzero,

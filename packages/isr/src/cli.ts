@@ -1,0 +1,163 @@
+/**
+ * `skystack isr`: ISR of one raw CCD to an Exposure file (LSST layout: image in electrons, mask,
+ * variance in e⁻²). The pipe CLI dispatcher loads this module dynamically (pipe cannot depend on
+ * isr); the instrument package is loaded dynamically too (isr cannot depend on obs packages).
+ */
+import { parseArgs } from "node:util";
+import { type Box2I, type Detector, type FilterLabel, FitsFile, type Header, type Image, writeExposure } from "@skystack/afw";
+import { applyOverrides, ConfigError, type ConfigOverride } from "@skystack/pipe";
+import { IsrConfig, IsrTask } from "./isrTask.js";
+import type { IsrCalibs, RawCcd } from "./runIsr.js";
+
+/** Where the command writes its messages (pipe's CliLog satisfies it). */
+export interface IsrCliLog {
+  /** Progress and results. */
+  info(message: string): void;
+  /** The one-line reason of a failure. */
+  error(message: string): void;
+  /** Details for --log-level debug. */
+  debug(message: string): void;
+}
+
+const USAGE = `usage: skystack isr --instrument NAME --raw FILE [--ccd N] [--bias F] [--dark F] [--flat F]
+                    [--fringe F] [--defects F] [--config F]... [-c key=value]... --out FILE
+
+Instrument signature removal of one CCD; writes the assembled, trimmed Exposure (electrons, mask,
+variance) in the LSST layout.
+
+  --instrument NAME   megacam (CFHT MegaCam / MegaPrime)
+  --raw FILE          raw MEF (.fits or .fits.fz)
+  --ccd N             CCD number (MegaCam: 0-39; required for a MEF)
+  --bias/--dark/--flat/--fringe F
+                      master calibrations: a MEF with one extension per CCD (ccdNN) or one image;
+                      bias in ADU, dark in electrons per DARKTIME seconds (header; default 1 s)
+  --defects F         defect mask (MegaCam: Elixir mask MEF, 0 = bad)
+  --config F          JSON/YAML IsrConfig overrides (repeatable; applied before -c)
+  -c key=value        one IsrConfig override, e.g. -c overscan.fitType=MEDIAN (repeatable)
+  --out FILE          output Exposure FITS`;
+
+/** What the command needs from an instrument package (the obs-cfht functions, loaded dynamically). */
+interface InstrumentModule {
+  readMegacamRaw(path: string, ccd: number): Promise<RawCcd & { readonly headers: { readonly ccd: Header } }>;
+  readMegacamCalib(path: string, ccd: number): Promise<Image<Float32Array>>;
+  readElixirDefects(path: string, detector: Detector): Promise<Box2I[]>;
+  isElixirProcessed(ccdHeader: Header, fileName?: string): boolean;
+  megacamIsrConfigOverrides(filter: FilterLabel | null, elixirProcessed: boolean): Record<string, unknown>;
+}
+
+const INSTRUMENTS: Readonly<Record<string, string>> = { megacam: "@skystack/obs-cfht", cfht: "@skystack/obs-cfht" };
+
+class IsrUsage extends Error {}
+
+async function loadInstrument(name: string): Promise<InstrumentModule> {
+  const spec = INSTRUMENTS[name.toLowerCase()];
+  if (spec === undefined) throw new IsrUsage(`isr: unknown --instrument '${name}' (known: megacam)`);
+  try {
+    return (await import(spec)) as InstrumentModule;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === "ERR_MODULE_NOT_FOUND" && err.message.includes(spec))
+      throw new Error(`--instrument ${name} needs the ${spec} package, which is not installed`);
+    throw e;
+  }
+}
+
+/** DARKTIME of a master dark (its ccdNN extension, else the primary header); 1 s when absent. */
+async function darkTimeOf(path: string, ccd: number): Promise<number> {
+  const file = await FitsFile.open(path);
+  try {
+    let header: Header;
+    try {
+      header = (await file.hdu(`ccd${String(ccd).padStart(2, "0")}`)).header;
+    } catch {
+      header = (await file.hdu(0)).header;
+    }
+    return header.getNumber("DARKTIME") ?? 1;
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Runs `skystack isr` with its arguments (after the command name); returns the exit status:
+ * 0 done, 2 bad usage or config (one-line reason logged), other failures throw (exit 1 upstream).
+ */
+export async function isrCommand(argv: readonly string[], log: IsrCliLog): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      instrument: { type: "string" },
+      raw: { type: "string" },
+      ccd: { type: "string" },
+      bias: { type: "string" },
+      dark: { type: "string" },
+      flat: { type: "string" },
+      fringe: { type: "string" },
+      defects: { type: "string" },
+      config: { type: "string", multiple: true },
+      c: { type: "string", short: "c", multiple: true },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    if (positionals.length > 0) throw new IsrUsage(`isr: unexpected argument '${positionals[0]}'`);
+    if (values.instrument === undefined) throw new IsrUsage("isr: --instrument is required");
+    if (values.raw === undefined) throw new IsrUsage("isr: --raw is required");
+    if (values.out === undefined) throw new IsrUsage("isr: --out is required");
+    if (values.ccd === undefined) throw new IsrUsage(`isr: --ccd is required for ${values.instrument} (a multi-CCD file)`);
+    if (!/^\d+$/.test(values.ccd)) throw new IsrUsage(`isr: --ccd must be a CCD number, got '${values.ccd}'`);
+    const ccd = Number(values.ccd);
+    const inst = await loadInstrument(values.instrument);
+    const overrides: ConfigOverride[] = [
+      ...(values.config ?? []).map((file) => ({ file })),
+      ...(values.c ?? []).map((set) => ({ set })),
+    ];
+    // check the overrides before reading any pixels (the instrument defaults need the raw's filter)
+    IsrConfig.validate(applyOverrides(IsrConfig, IsrConfig.defaults(), overrides));
+
+    const raw = await inst.readMegacamRaw(values.raw, ccd);
+    const elixir = inst.isElixirProcessed(raw.headers.ccd, values.raw);
+    let config = IsrConfig.applyData(
+      IsrConfig.defaults(),
+      inst.megacamIsrConfigOverrides(raw.filter ?? null, elixir),
+      `${values.instrument} defaults`,
+    );
+    config = applyOverrides(IsrConfig, config, overrides);
+    const task = new IsrTask({ config });
+
+    const calibs: {
+      -readonly [K in keyof IsrCalibs]: IsrCalibs[K];
+    } = {};
+    if (values.bias !== undefined) calibs.bias = await inst.readMegacamCalib(values.bias, ccd);
+    if (values.dark !== undefined)
+      calibs.dark = { image: await inst.readMegacamCalib(values.dark, ccd), darkTime: await darkTimeOf(values.dark, ccd) };
+    if (values.flat !== undefined) calibs.flat = await inst.readMegacamCalib(values.flat, ccd);
+    if (values.fringe !== undefined) calibs.fringe = await inst.readMegacamCalib(values.fringe, ccd);
+    if (values.defects !== undefined) calibs.defects = await inst.readElixirDefects(values.defects, raw.detector);
+
+    const result = await task.run(raw, calibs);
+    await writeExposure(values.out, result.exposure);
+    const { sat, bad, intrp } = result.counts;
+    log.info(
+      `isr: ${raw.detector.name} -> ${values.out} (${result.exposure.width}x${result.exposure.height}, electrons; SAT ${sat}, BAD ${bad}, INTRP ${intrp} px${result.fringe ? `, fringe amplitude ${result.fringe.amplitude.toPrecision(4)}` : ""})`,
+    );
+    log.debug(`isr config: ${JSON.stringify(IsrConfig.toJSON(config))}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof IsrUsage) {
+      log.error(e.message);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      log.error(`isr: ${e.message.replace(/:?\n\s*/g, "; ")}`);
+      return 2;
+    }
+    throw e;
+  }
+}
