@@ -1,8 +1,8 @@
 // The benchmark registry. Each benchmark makes its inputs once (prepare), then is timed on them
 // (run) next to a peer command on the same files.
 import { fitsBenchmarks } from "./suites/fits.js";
-import { kernelBenchmarks } from "./suites/kernels.js";
 import { isrBenchmarks } from "./suites/isr.js";
+import { kernelBenchmarks } from "./suites/kernels.js";
 import { wcsBenchmarks } from "./suites/wcs.js";
 
 /** One result line of `npm run bench -- --json`. */

@@ -292,8 +292,15 @@ describe("checksums (DATASUM/CHECKSUM)", () => {
   it("writes checksums that fitsverify, astropy and skystack accept, and detects corruption", async () => {
     const path = join(dir, "checksum.fits");
     const w = await FitsWriter.create(path, { checksum: true });
-    await w.writeImage(Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)), [40, 25]);
-    await w.writeCompressedImage(Uint16Array.from({ length: 1000 }, (_, i) => i * 7), [40, 25], { compression: "RICE_1" });
+    await w.writeImage(
+      Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)),
+      [40, 25],
+    );
+    await w.writeCompressedImage(
+      Uint16Array.from({ length: 1000 }, (_, i) => i * 7),
+      [40, 25],
+      { compression: "RICE_1" },
+    );
     await w.close();
     const f = await FitsFile.open(path);
     for (const i of [0, 1]) expect(await f.verifyChecksum(i)).toEqual({ datasum: "ok", checksum: "ok" });
@@ -301,7 +308,16 @@ describe("checksums (DATASUM/CHECKSUM)", () => {
     if (HAVE_FITSVERIFY) expect(fitsverify(path)).toMatchObject({ errors: 0, warnings: 0 });
     if (HAVE_ASTROPY) {
       // astropy recomputes the CHECKSUM string from its own formatting of the header and warns on a mismatch.
-      const out = execFileSync(PYTHON, ["-W", "error", "-c", `from astropy.io import fits\nwith fits.open(${JSON.stringify(path)}, checksum=True) as h:\n    [x.data for x in h]\nprint("ok")`], { encoding: "utf8" });
+      const out = execFileSync(
+        PYTHON,
+        [
+          "-W",
+          "error",
+          "-c",
+          `from astropy.io import fits\nwith fits.open(${JSON.stringify(path)}, checksum=True) as h:\n    [x.data for x in h]\nprint("ok")`,
+        ],
+        { encoding: "utf8" },
+      );
       expect(out.trim()).toBe("ok");
     }
     const bytes = readFileSync(path);
@@ -312,7 +328,9 @@ describe("checksums (DATASUM/CHECKSUM)", () => {
   });
 
   it("verifies the checksums cfitsio wrote in a real DECam file", async () => {
-    const f = await FitsFile.open(join(import.meta.dirname, "data", "real", "decam-cp-legacypipe", "c4d_130105_065255_ooi_r_a1-N15.fits.fz"));
+    const f = await FitsFile.open(
+      join(import.meta.dirname, "data", "real", "decam-cp-legacypipe", "c4d_130105_065255_ooi_r_a1-N15.fits.fz"),
+    );
     for (const i of [0, 1]) expect(await f.verifyChecksum(i)).toEqual({ datasum: "ok", checksum: "ok" });
     await f.close();
   });

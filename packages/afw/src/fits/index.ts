@@ -1,5 +1,6 @@
 /** FITS I/O: headers, images, tables, tile compression, whole-file gzip/bzip2. */
 export * from "./card.js";
+export * from "./checksum.js";
 export {
   CodecError,
   dequantizeTile,
@@ -33,4 +34,3 @@ export * from "./tiled-header.js";
 export * from "./tiled-read.js";
 export * from "./tiled-write.js";
 export * from "./writer.js";
-export * from "./checksum.js";

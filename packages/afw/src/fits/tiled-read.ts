@@ -151,14 +151,33 @@ export async function readCompressedImage(file: FitsFile, hdu: HduInfo, options:
       // Quantized float tiles covering whole output rows are dequantized straight into the output.
       const dst = (y0 - sec.start[1]!) * sec.shape[0]! + (x0 - sec.start[0]!);
       const inside =
-        x0 === sec.start[0] && dims2[0] === sec.shape[0] && y0 >= sec.start[1]! && y0 + dims2[1]! <= sec.start[1]! + sec.shape[1]!;
+        x0 === sec.start[0] &&
+        dims2[0] === sec.shape[0] &&
+        y0 >= sec.start[1]! &&
+        y0 + dims2[1]! <= sec.start[1]! + sec.shape[1]!;
       const direct =
-        inside && decoder.isFloat && targetScaling.kind === "raw" && (target instanceof Float32Array || target instanceof Float64Array)
+        inside &&
+        decoder.isFloat &&
+        targetScaling.kind === "raw" &&
+        (target instanceof Float32Array || target instanceof Float64Array)
           ? target.subarray(dst, dst + dims2[0]! * dims2[1]!)
           : undefined;
       const values = decoder.decode(refs[k]!, tileBytes[k]!, dims2, direct);
       if (direct && values.buffer === direct.buffer && values.byteOffset === direct.byteOffset) continue;
-      scatter2d(values, x0, y0, dims2[0]!, dims2[1]!, sec.start[0]!, sec.start[1]!, sec.shape[0]!, sec.shape[1]!, target, targetScaling, decoder.isFloat);
+      scatter2d(
+        values,
+        x0,
+        y0,
+        dims2[0]!,
+        dims2[1]!,
+        sec.start[0]!,
+        sec.start[1]!,
+        sec.shape[0]!,
+        sec.shape[1]!,
+        target,
+        targetScaling,
+        decoder.isFloat,
+      );
       continue;
     }
     const tileStart = t.map((ti, a) => ti * layout.tileShape[a]!);

@@ -3,9 +3,7 @@
  * IMAGE, MASK and VARIANCE extensions (EXTTYPE = EXTNAME, INHERIT = T, LTV1/2 and the "A" pixel
  * WCS giving xy0, MP_<plane> cards on the mask, BUNIT). ds9, astropy and fitsverify read them.
  */
-import { Box2I } from "../geom/box.js";
-import { Point2I } from "../geom/point.js";
-import { SpherePoint } from "../geom/sphere.js";
+
 import type { CardValue } from "../fits/card.js";
 import { FitsError } from "../fits/errors.js";
 import { FitsFile, type FitsOpenOptions } from "../fits/file.js";
@@ -15,6 +13,9 @@ import { isStructuralKeyword } from "../fits/image-header.js";
 import type { FitsPixelArray } from "../fits/pixels.js";
 import type { CompressionOptions } from "../fits/tiled-write.js";
 import { FitsWriter } from "../fits/writer.js";
+import { Box2I } from "../geom/box.js";
+import { Point2I } from "../geom/point.js";
+import { SpherePoint } from "../geom/sphere.js";
 import { makeFilterLabel } from "../image/components.js";
 import type { PixelArray, PixelDtype } from "../image/dtype.js";
 import { Exposure } from "../image/exposure.js";
@@ -110,10 +111,38 @@ function visitInfoCards(info: ExposureInfo, h: Header): void {
 
 /** Keywords that {@link visitInfoCards} owns (removed from metadata when reading). */
 const VISIT_KEYS = new Set([
-  "EXPID", "DETNAME", "DETSER", "DETECTOR", "BAND", "FILTER", "IDNUM", "EXPTIME", "DARKTIME", "DATE-AVG", "TIMESYS",
-  "AVG-ERA", "BORE-RA", "BORE-DEC", "BORE-AZ", "BORE-ALT", "BORE-AIRMASS", "BORE-ROTANG", "ROTTYPE", "OBS-LONG",
-  "OBS-LAT", "OBS-ELEV", "AIRTEMP", "AIRPRESS", "HUMIDITY", "INSTRUMENT", "FOCUSZ", "OBSTYPE", "PROGRAM", "REASON",
-  "OBJECT", "HAS-SIMULATED-CONTENT",
+  "EXPID",
+  "DETNAME",
+  "DETSER",
+  "DETECTOR",
+  "BAND",
+  "FILTER",
+  "IDNUM",
+  "EXPTIME",
+  "DARKTIME",
+  "DATE-AVG",
+  "TIMESYS",
+  "AVG-ERA",
+  "BORE-RA",
+  "BORE-DEC",
+  "BORE-AZ",
+  "BORE-ALT",
+  "BORE-AIRMASS",
+  "BORE-ROTANG",
+  "ROTTYPE",
+  "OBS-LONG",
+  "OBS-LAT",
+  "OBS-ELEV",
+  "AIRTEMP",
+  "AIRPRESS",
+  "HUMIDITY",
+  "INSTRUMENT",
+  "FOCUSZ",
+  "OBSTYPE",
+  "PROGRAM",
+  "REASON",
+  "OBJECT",
+  "HAS-SIMULATED-CONTENT",
 ]);
 
 /** Cards of the pixel HDUs that describe the HDU itself (never copied into metadata). */
@@ -149,7 +178,11 @@ function contiguousPixels(img: Image<PixelArray> | Mask): FitsPixelArray {
  * Writes an exposure in the LSST layout, atomically (temporary file, then rename).
  * @example await writeExposure("calexp.fits", exposure, { unit: "electron", compression: { mask: { compression: "GZIP_2" } } })
  */
-export async function writeExposure<T extends PixelArray>(path: string, exposure: Exposure<T>, options: WriteExposureOptions = {}): Promise<void> {
+export async function writeExposure<T extends PixelArray>(
+  path: string,
+  exposure: Exposure<T>,
+  options: WriteExposureOptions = {},
+): Promise<void> {
   const primary = new Header();
   for (const e of exposure.info.metadata.entries()) {
     const key = e.key.toUpperCase();
@@ -215,16 +248,21 @@ function toPixelArray(data: FitsPixelArray, dtype: PixelDtype | undefined): Pixe
   const ctor = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint16: Uint16Array }[want];
   if (data instanceof ctor) return data as PixelArray;
   const out = new ctor(data.length);
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array) for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array)
+    for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
   else out.set(data as Float64Array);
   return out;
 }
 
 function xy0Of(h: Header): Point2I {
   if (h.has("CRVAL1A") && h.has("CRVAL2A") && h.get("CTYPE1A") === "LINEAR") {
-    return new Point2I(Math.round(h.requireNumber("CRVAL1A") - (h.getNumber("CRPIX1A") ?? 1) + 1), Math.round(h.requireNumber("CRVAL2A") - (h.getNumber("CRPIX2A") ?? 1) + 1));
+    return new Point2I(
+      Math.round(h.requireNumber("CRVAL1A") - (h.getNumber("CRPIX1A") ?? 1) + 1),
+      Math.round(h.requireNumber("CRVAL2A") - (h.getNumber("CRPIX2A") ?? 1) + 1),
+    );
   }
-  if (h.has("LTV1") || h.has("LTV2")) return new Point2I(-Math.round(h.getNumber("LTV1") ?? 0), -Math.round(h.getNumber("LTV2") ?? 0));
+  if (h.has("LTV1") || h.has("LTV2"))
+    return new Point2I(-Math.round(h.getNumber("LTV1") ?? 0), -Math.round(h.getNumber("LTV2") ?? 0));
   return new Point2I(0, 0);
 }
 
@@ -248,7 +286,9 @@ function readVisitInfo(h: Header): VisitInfo {
     boresightRotAngle: num("BORE-ROTANG") / RAD,
     rotType: (h.getString("ROTTYPE") as RotType | undefined) ?? "UNKNOWN",
     observatory: obs.every(Number.isFinite) ? { longitude: obs[0]! / RAD, latitude: obs[1]! / RAD, elevation: obs[2]! } : null,
-    weather: weather.some(Number.isFinite) ? { airTemperature: weather[0]!, airPressure: weather[1]!, humidity: weather[2]! } : null,
+    weather: weather.some(Number.isFinite)
+      ? { airTemperature: weather[0]!, airPressure: weather[1]!, humidity: weather[2]! }
+      : null,
     instrumentLabel: str("INSTRUMENT"),
     focusZ: num("FOCUSZ"),
     observationType: str("OBSTYPE"),
@@ -266,7 +306,8 @@ function findPlane(hdus: HduInfo[], name: string, fallback: number): HduInfo | u
   });
   if (byName) return byName;
   const h = hdus[fallback];
-  if (h && (h.type === "image" || h.type === "compressed-image") && !h.header.has("EXTTYPE") && !h.header.has("EXTNAME")) return h;
+  if (h && (h.type === "image" || h.type === "compressed-image") && !h.header.has("EXTTYPE") && !h.header.has("EXTNAME"))
+    return h;
   return undefined;
 }
 
@@ -280,7 +321,8 @@ export async function readExposure(path: string | Uint8Array, options: ReadExpos
     const hdus = await file.hdus();
     const primary = hdus[0]!;
     const imageHdu =
-      (findPlane(hdus, "IMAGE", 1)) ?? (primary.header.getInt("NAXIS") ? primary : hdus.find((h) => h.type === "image" || h.type === "compressed-image"));
+      findPlane(hdus, "IMAGE", 1) ??
+      (primary.header.getInt("NAXIS") ? primary : hdus.find((h) => h.type === "image" || h.type === "compressed-image"));
     if (!imageHdu) throw new FitsError("BAD_VALUE", "no image HDU (IMAGE extension or primary image)", { file: file.name });
     const maskHdu = imageHdu === primary ? undefined : findPlane(hdus, "MASK", 2);
     const varianceHdu = imageHdu === primary ? undefined : findPlane(hdus, "VARIANCE", 3);
@@ -290,7 +332,10 @@ export async function readExposure(path: string | Uint8Array, options: ReadExpos
     const full = Box2I.fromXYWH(xy0.x, xy0.y, fullShape[0]!, fullShape[1]!);
     const box = options.bbox ?? full;
     if (!full.contains(box)) {
-      throw new FitsError("BAD_ARGUMENT", `bbox ${box.toString()} is not inside the image's ${full.toString()}`, { file: file.name, hdu: imageHdu.index });
+      throw new FitsError("BAD_ARGUMENT", `bbox ${box.toString()} is not inside the image's ${full.toString()}`, {
+        file: file.name,
+        hdu: imageHdu.index,
+      });
     }
     const section = { start: [box.minX - xy0.x, box.minY - xy0.y], shape: [box.width, box.height] };
     const pixels = await file.readImage(imageHdu.index, { section });
@@ -300,7 +345,8 @@ export async function readExposure(path: string | Uint8Array, options: ReadExpos
     if (maskHdu) {
       const m = await file.readImage(maskHdu.index, { section });
       const planes = new Map<string, number>();
-      for (const c of m.header.cards) if (!c.commentary && c.keyword.startsWith("MP_") && typeof c.value === "number") planes.set(c.keyword.slice(3), c.value);
+      for (const c of m.header.cards)
+        if (!c.commentary && c.keyword.startsWith("MP_") && typeof c.value === "number") planes.set(c.keyword.slice(3), c.value);
       const arr = m.data instanceof Int32Array ? m.data : Int32Array.from(m.data as ArrayLike<number>);
       Mask.conform(arr, planes, dict);
       mask = new Mask(arr, box.width, box.height, { xy0: box.min, planeDict: dict });
@@ -317,7 +363,8 @@ export async function readExposure(path: string | Uint8Array, options: ReadExpos
         if (c.keyword === "COMMENT" || c.keyword === "HISTORY") metadata.add(c.keyword, String(c.value));
         continue;
       }
-      if (isStructuralKeyword(c.keyword) || VISIT_KEYS.has(c.keyword) || (imageHdu === primary && PLANE_KEYS.test(c.keyword))) continue;
+      if (isStructuralKeyword(c.keyword) || VISIT_KEYS.has(c.keyword) || (imageHdu === primary && PLANE_KEYS.test(c.keyword)))
+        continue;
       const value = typeof c.value === "object" && c.value !== null ? `(${c.value.re}, ${c.value.im})` : c.value;
       metadata.add(c.keyword, value, c.comment || undefined);
     }
@@ -327,8 +374,16 @@ export async function readExposure(path: string | Uint8Array, options: ReadExpos
       metadata,
       visitInfo: readVisitInfo(ph),
       id: ph.getInt("EXPID") ?? null,
-      filter: band !== undefined || physical !== undefined ? makeFilterLabel({ ...(band !== undefined ? { band } : {}), ...(physical !== undefined ? { physicalLabel: physical } : {}) }) : null,
-      detector: ph.has("DETNAME") ? { name: ph.getString("DETNAME") ?? "", id: ph.getInt("DETECTOR") ?? 0, serial: ph.getString("DETSER") ?? "" } : null,
+      filter:
+        band !== undefined || physical !== undefined
+          ? makeFilterLabel({
+              ...(band !== undefined ? { band } : {}),
+              ...(physical !== undefined ? { physicalLabel: physical } : {}),
+            })
+          : null,
+      detector: ph.has("DETNAME")
+        ? { name: ph.getString("DETNAME") ?? "", id: ph.getInt("DETECTOR") ?? 0, serial: ph.getString("DETSER") ?? "" }
+        : null,
     });
     // WCS of the IMAGE HDU, in PARENT pixels (xy0 from the "A" pixel WCS)
     // (a WCS form we do not implement leaves wcs null; a malformed one is an error naming the card)

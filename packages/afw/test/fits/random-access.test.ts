@@ -2,8 +2,8 @@
 // bytes it needs. A counting byte source measures what was read.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { gzipSync } from "node:zlib";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ByteSource, FileSource, FitsFile, FitsWriter, Header, openByteSource } from "../../src/index.js";
 
@@ -136,7 +136,10 @@ describe("random access", () => {
   it("streams a multi-member gzip whose trailer understates the size", async () => {
     const raw = readFileSync(plain);
     const multi = join(dir, "multi.fits.gz");
-    writeFileSync(multi, Buffer.concat([gzipSync(raw.subarray(0, raw.length - 2880)), gzipSync(raw.subarray(raw.length - 2880))]));
+    writeFileSync(
+      multi,
+      Buffer.concat([gzipSync(raw.subarray(0, raw.length - 2880)), gzipSync(raw.subarray(raw.length - 2880))]),
+    );
     const f = await FitsFile.open(multi, { gzipInMemoryLimit: 1 << 20 });
     expect(f.source.size).toBeUndefined();
     expect((await f.readImage(3)).data).toEqual(ccd(3));

@@ -2,9 +2,9 @@ import { FitsError, WcsError } from "@skystack/afw";
 import { demo } from "./demo.js";
 import { UsageError } from "./errors.js";
 import { fitsConvert, fitsHeader, fitsInfo } from "./fits.js";
-import { wcsCommand } from "./wcs.js";
 import { CliLog, LOG_LEVELS, type LogLevel } from "./log.js";
 import { butlerCmd, configCmd, runCmd } from "./pipe-commands.js";
+import { wcsCommand } from "./wcs.js";
 
 const HELP = `usage: skystack [--log-level debug|info|warn|error] COMMAND ...
 
@@ -95,7 +95,13 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err && typeof err.message === "string" && (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" || err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")) {
+    if (
+      err &&
+      typeof err.message === "string" &&
+      (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ||
+        err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" ||
+        err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")
+    ) {
       log.error(err.message);
       return 2;
     }
