@@ -26,3 +26,4 @@ export {
 } from "./simulate.js";
 export { taiMinusUtc, utcToTaiMjd } from "./time.js";
 export * from "./translator.js";
+export { instrument } from "./instrument.js";
