@@ -42,9 +42,6 @@ export interface FitsImageData {
 /** Outcome of checking one checksum card. */
 export type ChecksumStatus = "ok" | "bad" | "absent";
 
-/** A reader for the part of an HDU the FITS layer understands beyond images. */
-export type HduReader<T> = (file: FitsFile, hdu: HduInfo) => Promise<T>;
-
 /** Largest block read at once when converting pixels, bytes. */
 const READ_CHUNK = 4 << 20;
 
@@ -307,11 +304,6 @@ export class FitsFile {
   async readTable(which: number | string, options: ReadTableOptions = {}): Promise<FitsTable> {
     const { readTable } = await import("./table/read.js");
     return readTable(this, which, options);
-  }
-
-  /** Reads an HDU with a reader for a kind of data (tables use this). */
-  async readWith<T>(which: number | string, reader: HduReader<T>): Promise<T> {
-    return reader(this, await this.hdu(which));
   }
 
   /** Closes the file. */

@@ -22,16 +22,12 @@ export interface PixelScaling {
  * (BZERO = 2^(n-1), BSCALE = 1) give unsigned integer arrays, BZERO = -128 on BITPIX 8 gives
  * int8, any other scaling gives float32 (BITPIX 8/16) or float64 (32/64) with BLANK as NaN.
  */
-export function pixelScaling(
-  header: Header,
-  bitpix: number,
-  keys = { bscale: "BSCALE", bzero: "BZERO", blank: "BLANK" },
-): PixelScaling {
-  const bscale = header.getNumber(keys.bscale) ?? 1;
-  const bzeroCard = header.get(keys.bzero);
+export function pixelScaling(header: Header, bitpix: number): PixelScaling {
+  const bscale = header.getNumber("BSCALE") ?? 1;
+  const bzeroCard = header.get("BZERO");
   const bzeroBig = typeof bzeroCard === "bigint" ? bzeroCard : undefined;
-  const bzero = header.getNumber(keys.bzero) ?? 0;
-  const blankValue = bitpix > 0 ? header.get(keys.blank) : undefined;
+  const bzero = header.getNumber("BZERO") ?? 0;
+  const blankValue = bitpix > 0 ? header.get("BLANK") : undefined;
   const blank = typeof blankValue === "number" || typeof blankValue === "bigint" ? blankValue : undefined;
   let kind: PixelScaling["kind"] = "raw";
   if (bitpix > 0 && (bscale !== 1 || bzero !== 0)) {

@@ -470,8 +470,7 @@ function scatter2d(
 }
 
 /**
- * Copies decoded integer tile values into the output for the common layouts (raw integers and
- * the unsigned conventions) in loops that only ever see an Int32Array source, which V8 keeps
+ * Copies decoded integer tile values into the output for the common layout (raw integers) in loops that only ever see an Int32Array source, which V8 keeps
  * monomorphic and fast. Returns false for layouts it does not handle.
  */
 function copyInts(
@@ -482,11 +481,7 @@ function copyInts(
   dst: number,
   scaling: ReturnType<typeof pixelScaling>,
 ): boolean {
-  if (scaling.kind === "uint16") {
-    const o = out as Uint16Array;
-    for (let i = 0; i < n; i++) o[dst + i] = values[src + i]! ^ 0x8000;
-    return true;
-  }
+  // (Unsigned 16-bit images arrive here as raw int16 views; the sign flip is one final pass.)
   if (scaling.kind === "raw" && (out instanceof Int16Array || out instanceof Int32Array || out instanceof Uint8Array)) {
     out.set(values.subarray(src, src + n), dst);
     return true;

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { FitsFile, FitsWriter, readSkyWcs } from "@skystack/afw";
+import { createTsBackend, makePlanes } from "@skystack/kernels";
 import { UsageError } from "./errors.js";
 import type { CliLog } from "./log.js";
 
@@ -20,7 +21,7 @@ export function demoImagePath(): string {
   return resolve(here, "..", "..", "data", "demo", "cutout-1616687p.fits");
 }
 
-/** Summary statistics of finite pixels (the clipped pair as afw's MEANCLIP/STDEVCLIP, 3 sigma, 3 passes). */
+/** Summary statistics of the demo image (afw Statistics; the clipped pair is MEANCLIP/STDEVCLIP, 3 sigma, 3 passes). */
 export interface DemoStatistics {
   /** Number of finite pixels. */
   count: number;
@@ -36,57 +37,21 @@ export interface DemoStatistics {
   stdevClip: number;
 }
 
-function quantile(sorted: Float64Array, f: number): number {
-  const pos = f * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
-function meanVar(values: Float64Array, lo: number, hi: number): { n: number; mean: number; variance: number } {
-  let n = 0;
-  let s = 0;
-  for (const v of values) {
-    if (v >= lo && v <= hi) {
-      n++;
-      s += v;
-    }
-  }
-  const mean = s / n;
-  let ss = 0;
-  for (const v of values) if (v >= lo && v <= hi) ss += (v - mean) ** 2;
-  return { n, mean, variance: n > 1 ? ss / (n - 1) : 0 };
-}
-
-/** Computes {@link DemoStatistics} (a small exact reference; the kernels package does this at scale). */
-export function demoStatistics(data: ArrayLike<number>): DemoStatistics {
-  const finite: number[] = [];
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (Number.isFinite(v)) finite.push(v);
-  }
-  const sorted = Float64Array.from(finite).sort();
-  const all = meanVar(sorted, -Infinity, Infinity);
-  const median = quantile(sorted, 0.5);
-  const iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
-  let centre = median;
-  let half = 3 * 0.741301109252802 * iqr;
-  let clip = all;
-  for (let iter = 0; iter < 3; iter++) {
-    clip = meanVar(sorted, centre - half, centre + half);
-    centre = clip.mean;
-    half = 3 * Math.sqrt(clip.variance);
-  }
+/** Computes {@link DemoStatistics} with the kernels' reference (ts) statistics. */
+export async function demoStatistics(data: ArrayLike<number>, width: number, height: number): Promise<DemoStatistics> {
+  const planes = makePlanes(width, height, false, false);
+  planes.image.set(data);
+  const s = await createTsBackend().statistics(planes);
   return {
-    count: sorted.length,
-    min: sorted[0] ?? Number.NaN,
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-    mean: all.mean,
-    stdev: Math.sqrt(all.variance),
-    median,
-    iqr,
-    meanClip: clip.mean,
-    stdevClip: Math.sqrt(clip.variance),
+    count: s.npoint,
+    min: s.min,
+    max: s.max,
+    mean: s.mean,
+    stdev: s.stdev,
+    median: s.median,
+    iqr: s.iqr,
+    meanClip: s.meanClip,
+    stdevClip: s.stdevClip,
   };
 }
 
@@ -123,7 +88,7 @@ export async function demo(argv: string[], log: CliLog): Promise<number> {
     pixel_type: img.data.constructor.name,
     wcs: `${h.getString("CTYPE1") ?? "?"} / ${h.getString("CTYPE2") ?? "?"} at (${h.getNumber("CRVAL1")}, ${h.getNumber("CRVAL2")}) deg`,
   };
-  const stats = demoStatistics(img.data as Uint16Array);
+  const stats = await demoStatistics(img.data as Uint16Array, img.shape[0]!, img.shape[1]!);
   // MegaCam's Elixir WCS: SCAMP TAN+PV, read as TPV.
   const wcs = readSkyWcs(h);
   const cx = (img.shape[0]! - 1) / 2;
