@@ -15,6 +15,8 @@ export interface IsrCliLog {
   info(message: string): void;
   /** The one-line reason of a failure. */
   error(message: string): void;
+  /** Something the user should know that does not stop the command (e.g. an input not used). */
+  warn(message: string): void;
   /** Details for --log-level debug. */
   debug(message: string): void;
 }
@@ -31,7 +33,12 @@ variance) in the LSST layout.
   --bias/--dark/--flat/--fringe F
                       master calibrations: a MEF with one extension per CCD (ccdNN) or one image;
                       bias in ADU, dark in electrons per DARKTIME seconds (header; default 1 s)
-  --defects F         defect mask (MegaCam: Elixir mask MEF, 0 = bad)
+  --defects F         defects (MegaCam: Elixir mask MEF, 0 = bad; or an obs_cfht/afw defect table:
+                      FITS BINTABLE or .ecsv with x0, y0, width, height in the detector frame)
+
+Elixir-processed frames (IMRED_OP card, or a NNNNNNNp.fits name) are already overscan-, bias-
+and flat-corrected: as in obs_cfht's isr config, --bias/--dark/--flat/--fringe are then not used
+(a warning names them) unless -c/--config turns the step back on.
   --config F          JSON/YAML IsrConfig overrides (repeatable; applied before -c)
   -c key=value        one IsrConfig override, e.g. -c overscan.fitType=MEDIAN (repeatable)
   --out FILE          output Exposure FITS`;
@@ -40,7 +47,7 @@ variance) in the LSST layout.
 interface InstrumentModule {
   readMegacamRaw(path: string, ccd: number): Promise<RawCcd & { readonly headers: { readonly ccd: Header } }>;
   readMegacamCalib(path: string, ccd: number): Promise<Image<Float32Array>>;
-  readElixirDefects(path: string, detector: Detector): Promise<Box2I[]>;
+  readMegacamDefects(path: string, detector: Detector): Promise<Box2I[]>;
   isElixirProcessed(ccdHeader: Header, fileName?: string): boolean;
   megacamIsrConfigOverrides(filter: FilterLabel | null, elixirProcessed: boolean): Record<string, unknown>;
 }
@@ -134,12 +141,21 @@ export async function isrCommand(argv: readonly string[], log: IsrCliLog): Promi
     const calibs: {
       -readonly [K in keyof IsrCalibs]: IsrCalibs[K];
     } = {};
+    // a calibration whose step the resolved config turns off is not read (obs_cfht: p frames)
+    const off = (["bias", "dark", "flat", "fringe"] as const).filter(
+      (k) => values[k] !== undefined && !config[`do${k[0]!.toUpperCase()}${k.slice(1)}` as "doBias"],
+    );
+    if (off.length > 0) {
+      const why = elixir ? `${values.raw} is Elixir-processed (${raw.headers.ccd.getString("IMRED_OP") ?? "a p file"}); ` : "";
+      log.warn(`isr: ${why}${off.map((k) => `--${k}`).join(", ")} not used (${off.map((k) => `do${k[0]!.toUpperCase()}${k.slice(1)}`).join(", ")} off)`);
+      for (const k of off) delete values[k];
+    }
     if (values.bias !== undefined) calibs.bias = await inst.readMegacamCalib(values.bias, ccd);
     if (values.dark !== undefined)
       calibs.dark = { image: await inst.readMegacamCalib(values.dark, ccd), darkTime: await darkTimeOf(values.dark, ccd) };
     if (values.flat !== undefined) calibs.flat = await inst.readMegacamCalib(values.flat, ccd);
     if (values.fringe !== undefined) calibs.fringe = await inst.readMegacamCalib(values.fringe, ccd);
-    if (values.defects !== undefined) calibs.defects = await inst.readElixirDefects(values.defects, raw.detector);
+    if (values.defects !== undefined) calibs.defects = await inst.readMegacamDefects(values.defects, raw.detector);
 
     const result = await task.run(raw, calibs);
     await writeExposure(values.out, result.exposure);

@@ -27,16 +27,45 @@ export function subtractBias(image: Image<Float32Array>, bias: Image<Float32Arra
 }
 
 /**
+ * Checks the dark times a dark correction scales by.
+ * @throws IsrError BAD_CALIB unless the exposure's dark time is finite and the dark's is > 0 (s).
+ */
+export function checkDarkTimes(expDarkTime: number, darkDarkTime: number): void {
+  if (!(darkDarkTime > 0) || !Number.isFinite(expDarkTime)) {
+    throw new IsrError("BAD_CALIB", `dark scaling needs finite dark times (exposure ${expDarkTime} s, dark ${darkDarkTime} s)`);
+  }
+}
+
+/**
  * image −= dark × (expDarkTime / darkDarkTime) (ip_isr `darkCorrection`). With a dark stored per
  * second, pass darkDarkTime = 1.
  * @param expDarkTime dark time of the exposure, s. @param darkDarkTime dark time the dark is normalised to, s.
  */
 export function subtractDark(image: Image<Float32Array>, dark: Image<Float32Array>, expDarkTime: number, darkDarkTime = 1): void {
   checkSize(image, dark, "dark");
-  if (!(darkDarkTime > 0) || !Number.isFinite(expDarkTime)) {
-    throw new IsrError("BAD_CALIB", `dark scaling needs finite dark times (exposure ${expDarkTime} s, dark ${darkDarkTime} s)`);
-  }
+  checkDarkTimes(expDarkTime, darkDarkTime);
   image.scaledMinus(expDarkTime / darkDarkTime, dark);
+}
+
+/**
+ * The normalisation `divideFlat` uses by default: the mean of the flat's finite positive pixels.
+ * @throws IsrError BAD_CALIB when the flat has no positive pixel.
+ */
+export function flatScale(flat: Image<Float32Array>): number {
+  const f = flat.array;
+  const fs = flat.stride;
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < flat.height; y++)
+    for (let x = 0, o = y * fs, fw = flat.width; x < fw; x++) {
+      const v = f[o + x]!;
+      if (v > 0 && v < Number.POSITIVE_INFINITY) {
+        sum += v;
+        n++;
+      }
+    }
+  if (n === 0) throw new IsrError("BAD_CALIB", "flat has no positive pixel");
+  return sum / n;
 }
 
 /**
@@ -49,21 +78,7 @@ export function divideFlat(mi: MaskedImage<Float32Array>, flat: Image<Float32Arr
   checkSize(mi, flat, "flat");
   const f = flat.array;
   const fs = flat.stride;
-  let s = scale;
-  if (s === undefined) {
-    let sum = 0;
-    let n = 0;
-    for (let y = 0; y < flat.height; y++)
-      for (let x = 0, o = y * fs, fw = flat.width; x < fw; x++) {
-        const v = f[o + x]!;
-        if (v > 0 && Number.isFinite(v)) {
-          sum += v;
-          n++;
-        }
-      }
-    if (n === 0) throw new IsrError("BAD_CALIB", "flat has no positive pixel");
-    s = sum / n;
-  }
+  const s = scale ?? flatScale(flat);
   const im = mi.image.array;
   const vr = mi.variance.array;
   const is = mi.image.stride;
@@ -76,8 +91,9 @@ export function divideFlat(mi: MaskedImage<Float32Array>, flat: Image<Float32Arr
     for (let x = 0, W = mi.width; x < W; x++) {
       const g = f[fo + x]! * inv;
       if (g > 0) {
-        im[io + x] = im[io + x]! / g;
-        vr[vo + x] = vr[vo + x]! / (g * g);
+        const r = 1 / g;
+        im[io + x] = im[io + x]! * r;
+        vr[vo + x] = vr[vo + x]! * (r * r);
       } else {
         im[io + x] = Number.NaN;
         vr[vo + x] = Number.NaN;
@@ -202,12 +218,17 @@ export function crosstalkCorrect(image: Image<Float32Array>, detector: Detector,
 /** ORs `bits` where the image is NaN or infinite. @returns pixels flagged. */
 export function maskNans(image: Image<Float32Array>, mask: Mask, bits: number): number {
   let n = 0;
+  const a = image.array;
+  const m = mask.array;
+  const W = image.width;
   for (let y = 0; y < image.height; y++) {
     const io = y * image.stride;
     const mo = y * mask.stride;
-    for (let x = 0, W = image.width; x < W; x++) {
-      if (!Number.isFinite(image.array[io + x]!)) {
-        mask.array[mo + x]! |= bits;
+    for (let x = 0; x < W; x++) {
+      // v - v is NaN exactly for NaN and ±Infinity
+      const v = a[io + x]!;
+      if (v - v !== 0) {
+        m[mo + x]! |= bits;
         n++;
       }
     }

@@ -25,7 +25,9 @@ import { assembleImage, toDetectorFrame } from "./assemble.js";
 import {
   applyGains,
   crosstalkCorrect,
+  checkDarkTimes,
   divideFlat,
+  flatScale,
   linearizeLookupTable,
   linearizePolynomial,
   maskEdges,
@@ -35,6 +37,7 @@ import {
   subtractDark,
 } from "./corrections.js";
 import { maskDefects } from "./defects.js";
+import { fusedCalibrate } from "./fused.js";
 import { IsrError } from "./errors.js";
 import { type FringeFit, type FringeOptions, fitFringe, subtractFringe } from "./fringe.js";
 import { interpolateOverMask } from "./interpolate.js";
@@ -75,6 +78,11 @@ export interface IsrCalibs {
 
 /** ISR switches and parameters (ip_isr IsrTaskConfig names and defaults where they apply). */
 export interface IsrOptions {
+  /**
+   * Bias → gain → variance → dark → flat → NaN masking in one pass over the image (default true;
+   * bit-identical to the step-by-step path, which `false` selects; linearity forces it).
+   */
+  readonly fuseCalibration?: boolean;
   /** Work in the caller's float32 raw image instead of a copy (saves a copy; the raw is overwritten). */
   readonly mutateRaw?: boolean;
   /** Flag SAT where raw ≥ saturation (default true). */
@@ -186,50 +194,75 @@ export function runIsr(raw: RawCcd, calibs: IsrCalibs = {}, options: IsrOptions 
   const calib = (img: Image<Float32Array>, what: string) => toDetectorFrame(img, det, rawW, rawH, what);
   lap("assembly");
   if ((options.doCrosstalk ?? true) && calibs.crosstalk) crosstalkCorrect(image, det, calibs.crosstalk);
-  if ((options.doBias ?? true) && calibs.bias) subtractBias(image, calib(calibs.bias, "bias"));
-  lap("crosstalk+bias");
-  if (options.doLinearize ?? true) {
-    for (const amp of det.amplifiers) {
-      if (amp.linearityType === "POLYNOMIAL") linearizePolynomial(image, amp.bbox, amp.linearityCoeffs);
-      else if (amp.linearityType === "LOOKUP") {
-        const t = calibs.linearityTables?.[amp.name];
-        if (!t)
-          throw new IsrError("BAD_CALIB", `amplifier ${amp.name} of ${det.name} has LOOKUP linearity but no table was given`);
-        linearizeLookupTable(image, amp.bbox, t, amp.linearityCoeffs[0] ?? 0);
-      }
-    }
-  }
+  const bias = (options.doBias ?? true) && calibs.bias ? calib(calibs.bias, "bias") : undefined;
+  const linearize = (options.doLinearize ?? true) && det.amplifiers.some((a) => a.linearityType !== "NONE");
   const gains = options.doApplyGains ?? true;
-  if (gains) applyGains(image, det);
-  if (options.doVariance ?? true) {
-    if (gains) setVarianceElectrons(mi, det);
-    else {
-      // ADU: var = image/gain + (rn/gain)²
-      applyGains(image, det);
-      setVarianceElectrons(mi, det);
+  const doVariance = options.doVariance ?? true;
+  const doNanMasking = options.doNanMasking ?? true;
+  const darkDarkTime = calibs.dark?.darkTime ?? 1;
+  const expDarkTime = raw.visitInfo?.darkTime ?? Number.NaN;
+  const dark = (options.doDark ?? true) && calibs.dark ? calib(calibs.dark.image, "dark") : undefined;
+  const flat = (options.doFlat ?? true) && calibs.flat ? calib(calibs.flat, "flat") : undefined;
+  let nBad = 0;
+  const maskDefectsEdgesTrails = (): void => {
+    if ((options.doDefect ?? true) && calibs.defects) nBad += maskDefects(mask, calibs.defects, BAD);
+    maskEdges(mask, options.edgeMaskWidth ?? 0, EDGE);
+    if (options.doWidenSaturationTrails ?? true) widenSaturationTrails(mask, SAT);
+  };
+  let nNan = 0;
+  if ((options.fuseCalibration ?? true) && !linearize && (gains || !doVariance)) {
+    // The common case in one pass (fused.ts): same arithmetic and results as the steps below.
+    maskDefectsEdgesTrails();
+    if (dark) checkDarkTimes(expDarkTime, darkDarkTime);
+    nNan = fusedCalibrate(mi, det, {
+      bias,
+      applyGains: gains,
+      setVariance: doVariance,
+      dark: dark ? { image: dark, factor: expDarkTime / darkDarkTime } : undefined,
+      flat: flat ? { image: flat, scale: flatScale(flat) } : undefined,
+      nanBits: doNanMasking || flat ? BAD : 0,
+    });
+    if (!doNanMasking) nNan = 0;
+    lap("bias+gain+variance+dark+flat (fused)");
+  } else {
+    if (bias) subtractBias(image, bias);
+    lap("crosstalk+bias");
+    if (linearize) {
       for (const amp of det.amplifiers) {
-        const g = amp.gain;
-        image.subimage(amp.bbox).div(g);
-        variance.subimage(amp.bbox).div(g * g);
+        if (amp.linearityType === "POLYNOMIAL") linearizePolynomial(image, amp.bbox, amp.linearityCoeffs);
+        else if (amp.linearityType === "LOOKUP") {
+          const t = calibs.linearityTables?.[amp.name];
+          if (!t)
+            throw new IsrError("BAD_CALIB", `amplifier ${amp.name} of ${det.name} has LOOKUP linearity but no table was given`);
+          linearizeLookupTable(image, amp.bbox, t, amp.linearityCoeffs[0] ?? 0);
+        }
       }
     }
+    if (gains) applyGains(image, det);
+    if (doVariance) {
+      if (gains) setVarianceElectrons(mi, det);
+      else {
+        // ADU: var = image/gain + (rn/gain)²
+        applyGains(image, det);
+        setVarianceElectrons(mi, det);
+        for (const amp of det.amplifiers) {
+          const g = amp.gain;
+          image.subimage(amp.bbox).div(g);
+          variance.subimage(amp.bbox).div(g * g);
+        }
+      }
+    }
+    lap("linearity+gain+variance");
+    maskDefectsEdgesTrails();
+    nNan = doNanMasking ? maskNans(image, mask, BAD) : 0;
+    lap("defects+nan+edge+widen");
+    if (dark) subtractDark(image, dark, expDarkTime, darkDarkTime);
+    if (flat) {
+      divideFlat(mi, flat);
+      maskNans(image, mask, BAD);
+    }
+    lap("dark+flat");
   }
-  lap("linearity+gain+variance");
-  let nBad = 0;
-  if ((options.doDefect ?? true) && calibs.defects) nBad += maskDefects(mask, calibs.defects, BAD);
-  const nNan = (options.doNanMasking ?? true) ? maskNans(image, mask, BAD) : 0;
-  maskEdges(mask, options.edgeMaskWidth ?? 0, EDGE);
-  if (options.doWidenSaturationTrails ?? true) widenSaturationTrails(mask, SAT);
-  lap("defects+nan+edge+widen");
-  if ((options.doDark ?? true) && calibs.dark) {
-    const dt = raw.visitInfo?.darkTime ?? Number.NaN;
-    subtractDark(image, calib(calibs.dark.image, "dark"), dt, calibs.dark.darkTime);
-  }
-  if ((options.doFlat ?? true) && calibs.flat) {
-    divideFlat(mi, calib(calibs.flat, "flat"));
-    maskNans(image, mask, BAD);
-  }
-  lap("dark+flat");
   let fringe: FringeFit | null = null;
   if ((options.doFringe ?? true) && calibs.fringe) {
     const f = calib(calibs.fringe, "fringe");

@@ -24,7 +24,7 @@ export async function readElixirMaskRaw(
     }
     const img = await file.readImage(idx);
     const [w, h] = img.shape as [number, number];
-    return { boxes: defectsFromMaskPixels(img.data as ArrayLike<number>, w, h, (v) => v === 0), width: w, height: h };
+    return { boxes: defectsFromMaskPixels(img.data as ArrayLike<number>, w, h, 0), width: w, height: h };
   } finally {
     await file.close();
   }

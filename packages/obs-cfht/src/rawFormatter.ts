@@ -7,6 +7,7 @@
 import {
   type Amplifier,
   FitsFile,
+  type FitsPixelArray,
   type HduInfo,
   type Header,
   Image,
@@ -14,7 +15,7 @@ import {
   type PropertyList,
 } from "@skystack/afw";
 import type { RawCcd } from "@skystack/isr";
-import { megacamDetectorFromHeader } from "./camera.js";
+import { megacamCutoutDetector, megacamDetectorFromHeader } from "./camera.js";
 import { CfhtError } from "./errors.js";
 import { type MegacamObservation, translateMegacamHeader } from "./translator.js";
 
@@ -26,6 +27,18 @@ export interface MegacamRawCcd extends RawCcd {
   readonly amplifierImages: ReadonlyMap<string, { readonly amplifier: Amplifier; readonly raw: Image<Float32Array> }>;
   /** The CCD extension header and the primary header. */
   readonly headers: { readonly primary: Header; readonly ccd: Header };
+  /**
+   * True for a cutout of a processed CCD (an image smaller than the CCD's data section, no
+   * overscan): its detector is {@link megacamCutoutDetector} (one amplifier over the image).
+   */
+  readonly cutout: boolean;
+}
+
+/** Pixels as float32 (the typed-array constructor converts natively; `from` iterates). */
+function toFloat32(data: FitsPixelArray): Float32Array {
+  if (data instanceof Float32Array) return data;
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float32Array.from(data, Number);
+  return new Float32Array(data);
 }
 
 /** `ccd` as an EXTNAME: 7 → "ccd07"; a string is used as is. */
@@ -54,6 +67,8 @@ function toPropertyList(primary: Header, ccd: Header): PropertyList {
 
 /**
  * Reads one CCD of a raw MegaCam MEF (a path, bytes, or an open FitsFile, which is left open).
+ * Elixir `p` files read the same way (AMPLIST 'A': one amplifier over DATASEC), and so does a
+ * single-HDU cutout of a `p` CCD (the HDU's EXTNAME is `ccdNN`; see {@link MegacamRawCcd.cutout}).
  * @param ccd CCD number (0-39) or EXTNAME.
  * @throws CfhtError NO_SUCH_CCD when the file has no such extension (message names file and CCD).
  */
@@ -73,14 +88,17 @@ export async function readMegacamRaw(path: string | Uint8Array | FitsFile, ccd: 
     const img = await file.readImage(hdu.index);
     const [w, h] = img.shape as [number, number];
     if (img.shape.length !== 2) throw new CfhtError("BAD_FORMAT", `${where}: image has ${img.shape.length} axes, expected 2`);
-    const data = img.data instanceof Float32Array ? img.data : Float32Array.from(img.data as ArrayLike<number>);
+    const data = toFloat32(img.data);
     const image = new Image(data, w, h);
     const ccdHeader = hdu.header;
-    const detector = megacamDetectorFromHeader(ccdHeader, { primary, where });
-    for (const a of detector.amplifiers) {
-      if (a.rawBBox.max.x >= w || a.rawBBox.max.y >= h) {
-        throw new CfhtError("BAD_FORMAT", `${where}: amplifier ${a.name} raw box ${a.rawBBox} exceeds the ${w}x${h} image`);
-      }
+    let detector = megacamDetectorFromHeader(ccdHeader, { primary, where });
+    const fits = detector.amplifiers.every((a) => a.rawBBox.max.x < w && a.rawBBox.max.y < h);
+    // A processed cutout: smaller than the data section, no overscan (BIASSEC '[0:0,0:0]').
+    const cutout = !fits && w <= detector.bbox.width && h <= detector.bbox.height;
+    if (cutout) detector = megacamCutoutDetector(ccdHeader, w, h, { primary, where });
+    else if (!fits) {
+      const a = detector.amplifiers.find((a) => a.rawBBox.max.x >= w || a.rawBBox.max.y >= h)!;
+      throw new CfhtError("BAD_FORMAT", `${where}: amplifier ${a.name} raw box ${a.rawBBox} exceeds the ${w}x${h} image`);
     }
     const observation = translateMegacamHeader(primary, ccdHeader, where);
     const amplifierImages = new Map(
@@ -95,6 +113,7 @@ export async function readMegacamRaw(path: string | Uint8Array | FitsFile, ccd: 
       observation,
       amplifierImages,
       headers: { primary, ccd: ccdHeader },
+      cutout,
     };
   } finally {
     if (owned) await file.close();
@@ -119,7 +138,7 @@ export async function readMegacamCalib(path: string, ccd: number | string): Prom
       index = 0;
     }
     const img = await file.readImage(index);
-    const data = img.data instanceof Float32Array ? img.data : Float32Array.from(img.data as ArrayLike<number>);
+    const data = toFloat32(img.data);
     return new Image(data, img.shape[0]!, img.shape[1]!);
   } finally {
     await file.close();

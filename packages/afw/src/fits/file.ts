@@ -2,7 +2,7 @@ import { checksumOf, onesComplementAdd } from "./checksum.js";
 import { FitsError, type FitsErrorLocation } from "./errors.js";
 import { type HduInfo, paddedSize, type ScanLimits, scanHdu } from "./hdu.js";
 import type { Header } from "./header.js";
-import { allocStored, copyFromBigEndian, type FitsPixelArray } from "./pixels.js";
+import { allocStored, copyFromBigEndian, type FitsPixelArray, swapInPlace } from "./pixels.js";
 import { allocPhysical, applyScaling, pixelScaling } from "./scaling.js";
 import { type ImageSection, product, resolveSection } from "./section.js";
 import type { ByteSource } from "./source.js";
@@ -214,6 +214,23 @@ export class FitsFile {
     const prefetched = this.source.size === undefined ? await this.readData(hdu, 0, hdu.dataSize) : undefined;
     const out = allocPhysical(scaling, total);
     const nx = shape[0]!;
+    if (
+      scaling.kind === "raw" &&
+      prefetched === undefined &&
+      this.source.readInto !== undefined &&
+      sec.shape[0] === nx &&
+      (naxis <= 2 || sec.shape.every((s, a) => s === shape[a]))
+    ) {
+      // Whole rows of one contiguous byte range: read straight into the output, swap in place.
+      const firstLine = naxis >= 2 ? sec.start[1]! : 0;
+      const dst = new Uint8Array(out.buffer, out.byteOffset, total * bytesPer);
+      const got = await this.source.readInto(hdu.dataOffset + firstLine * nx * bytesPer, dst);
+      if (got < dst.length) {
+        throw new FitsError("TRUNCATED", `file ends inside the data (declared ${hdu.dataSize} bytes at offset ${hdu.dataOffset})`, where);
+      }
+      if (bytesPer > 1) swapInPlace(dst, bytesPer);
+      return { data: out, shape: sec.shape, bitpix, header: h };
+    }
     const rowLen = sec.shape[0]!;
     // Iterate over the "lines" (all axes but the first) of the section; read runs of whole lines.
     const lineShape = sec.shape.slice(1);

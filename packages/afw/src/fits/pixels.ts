@@ -47,33 +47,29 @@ export function copyFromBigEndian(
   size: number,
 ): void {
   const out = new Uint8Array(dst.buffer, dst.byteOffset + dstIndex * size, n * size);
-  if (size === 1 || !LITTLE_ENDIAN) {
-    out.set(src.subarray(srcOffset, srcOffset + n * size));
+  out.set(src.subarray(srcOffset, srcOffset + n * size));
+  if (size === 1 || !LITTLE_ENDIAN) return;
+  swapInPlace(out, size);
+}
+
+// Node's Buffer.swapNN are native (vectorised) and ~10x faster than a byte loop over the same bytes.
+const NODE_BUFFER: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+/** Reverses the bytes of every `size`-byte element of `bytes` in place (size 2, 4 or 8). */
+export function swapInPlace(bytes: Uint8Array, size: number): void {
+  if (NODE_BUFFER !== undefined && bytes.byteLength >= 64) {
+    const b = NODE_BUFFER.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (size === 2) b.swap16();
+    else if (size === 4) b.swap32();
+    else b.swap64();
     return;
   }
-  const s = srcOffset;
-  if (size === 2) {
-    for (let i = 0, j = s; i < n * 2; i += 2, j += 2) {
-      out[i] = src[j + 1]!;
-      out[i + 1] = src[j]!;
-    }
-  } else if (size === 4) {
-    for (let i = 0, j = s; i < n * 4; i += 4, j += 4) {
-      out[i] = src[j + 3]!;
-      out[i + 1] = src[j + 2]!;
-      out[i + 2] = src[j + 1]!;
-      out[i + 3] = src[j]!;
-    }
-  } else {
-    for (let i = 0, j = s; i < n * 8; i += 8, j += 8) {
-      out[i] = src[j + 7]!;
-      out[i + 1] = src[j + 6]!;
-      out[i + 2] = src[j + 5]!;
-      out[i + 3] = src[j + 4]!;
-      out[i + 4] = src[j + 3]!;
-      out[i + 5] = src[j + 2]!;
-      out[i + 6] = src[j + 1]!;
-      out[i + 7] = src[j]!;
+  const n = bytes.byteLength;
+  for (let i = 0; i < n; i += size) {
+    for (let a = i, z = i + size - 1; a < z; a++, z--) {
+      const t = bytes[a]!;
+      bytes[a] = bytes[z]!;
+      bytes[z] = t;
     }
   }
 }

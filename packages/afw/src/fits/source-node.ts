@@ -39,13 +39,19 @@ export class FileSource implements ByteSource {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const n = Math.max(0, Math.min(length, this.size - offset));
     const buf = new Uint8Array(n);
+    const done = await this.readInto(offset, buf);
+    return done < n ? buf.subarray(0, done) : buf;
+  }
+
+  async readInto(offset: number, dst: Uint8Array): Promise<number> {
+    const n = Math.max(0, Math.min(dst.length, this.size - offset));
     let done = 0;
     while (done < n) {
-      const { bytesRead } = await this.handle.read(buf, done, n - done, offset + done);
+      const { bytesRead } = await this.handle.read(dst, done, n - done, offset + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
-    return done < n ? buf.subarray(0, done) : buf;
+    return done;
   }
 
   async close(): Promise<void> {

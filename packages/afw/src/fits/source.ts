@@ -16,6 +16,11 @@ export interface ByteSource {
    * Never allocates more than the bytes actually available.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: reads `dst.length` bytes at `offset` straight into `dst` (no intermediate buffer);
+   * returns the number of bytes read (fewer only when the data end first).
+   */
+  readInto?(offset: number, dst: Uint8Array): Promise<number>;
   /** Releases file handles. */
   close(): Promise<void>;
 }
@@ -33,6 +38,11 @@ export class MemorySource implements ByteSource {
   async read(offset: number, length: number): Promise<Uint8Array> {
     if (offset >= this.bytes.length) return new Uint8Array(0);
     return this.bytes.subarray(offset, Math.min(this.bytes.length, offset + length));
+  }
+  async readInto(offset: number, dst: Uint8Array): Promise<number> {
+    const part = await this.read(offset, dst.length);
+    dst.set(part);
+    return part.length;
   }
   async close(): Promise<void> {}
 }

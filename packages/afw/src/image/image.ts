@@ -22,6 +22,16 @@ import type { Point2I } from "../geom/point.js";
 import { type ArrayOf, dtypeRange, isFloatDtype, makePixelArray, type PixelArray, type PixelDtype } from "./dtype.js";
 import { checkSameSize, copyRegion, ImageBase, type ImageLayout, type ImageOrigin, type NumericArray } from "./imageBase.js";
 
+// Monomorphic float32 loop: the generic loops see many array types across the program and V8
+// compiles them polymorphic (~3x slower on a 2048 × 4612 image).
+function scaledPlusF32(a: Float32Array, as: number, b: Float32Array, bs: number, w: number, h: number, c: number): void {
+  for (let y = 0; y < h; y++) {
+    const o = y * as;
+    const p = y * bs;
+    for (let x = 0; x < w; x++) a[o + x] = a[o + x]! + c * b[p + x]!;
+  }
+}
+
 /** Options for allocating a new image. */
 export interface NewImageOptions {
   /** PARENT coordinates of the first pixel (default (0, 0)). */
@@ -206,6 +216,10 @@ export class Image<T extends PixelArray = Float32Array> extends ImageBase<T> {
     const a = this.array as NumericArray;
     const { width, height, stride } = this;
     const { b, bs } = this.operand(other, "scaledPlus");
+    if (a instanceof Float32Array && b instanceof Float32Array) {
+      scaledPlusF32(a, stride, b, bs, width, height, c);
+      return this;
+    }
     for (let y = 0; y < height; y++) {
       const o = y * stride;
       const p = y * bs - o;
