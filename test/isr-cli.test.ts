@@ -6,10 +6,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Camera, type Exposure, readExposure } from "@skystack/afw";
+import { Camera, type Exposure, FitsFile, readExposure } from "@skystack/afw";
 import { type MegacamCcdTruth, megacamCamera, simulateMegacamRaw, writeMegacamMasters } from "@skystack/obs-cfht";
 import { ARTEFACT } from "@skystack/sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HAVE_ASTROPY, PYTHON } from "./helpers/tools.js";
 
 const root = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "isr-cli-"));
@@ -172,6 +173,32 @@ describe("skystack isr config overrides", () => {
     expect([0, 1, 2].map((x) => e.mask.get(x, 2000) & EDGE)).toEqual([EDGE, EDGE, EDGE]);
     expect(e.mask.get(3, 2000) & EDGE).toBe(0);
     expect(out.mask.get(0, 2000) & EDGE).toBe(0); // default: no edge mask
+    // the resolved config is recorded in the output: defaults, then MegaCam, then --config, then -c
+    const f = await FitsFile.open(P("noFringe.fits"));
+    const t = await f.readTable("ISR_CONFIG");
+    await f.close();
+    const values = t.column("VALUE").data as string[];
+    const cfg = new Map((t.column("FIELD").data as string[]).map((k, i) => [k, JSON.parse(values[i]!)]));
+    expect(cfg.get("doFringe")).toBe(false);
+    expect(cfg.get("edgeMaskWidth")).toBe(3);
+    expect(cfg.get("overscan.fitType")).toBe("POLY");
+    expect(cfg.get("overscan.order")).toBe(3);
+    expect(cfg.get("doBias")).toBe(true);
+    const image = (await FitsFile.open(P("noFringe.fits"))) as FitsFile;
+    expect((await image.hdu("IMAGE")).header.get("BUNIT")).toBe("electron");
+    await image.close();
+    if (HAVE_ASTROPY) {
+      const py = spawnSync(
+        PYTHON,
+        [
+          "-c",
+          "import sys; from astropy.table import Table; t = Table.read(sys.argv[1], hdu='ISR_CONFIG'); print(dict(zip([k.strip() for k in t['FIELD']], t['VALUE']))['edgeMaskWidth'])",
+          P("noFringe.fits"),
+        ],
+        { encoding: "utf8" },
+      );
+      expect(py.stdout.trim(), py.stderr).toBe("3");
+    }
   });
 });
 

@@ -4,9 +4,19 @@
  * isr); the instrument package is loaded dynamically too (isr cannot depend on obs packages).
  */
 import { parseArgs } from "node:util";
-import { type Box2I, type Detector, type FilterLabel, FitsFile, type Header, type Image, writeExposure } from "@skystack/afw";
+import {
+  type Box2I,
+  type Detector,
+  encodeBinTable,
+  type FilterLabel,
+  FitsFile,
+  type Header,
+  type Image,
+  type RawHdu,
+  writeExposure,
+} from "@skystack/afw";
 import { applyOverrides, ConfigError, type ConfigOverride } from "@skystack/pipe";
-import { IsrConfig, IsrTask } from "./isrTask.js";
+import { IsrConfig, type IsrConfigValue, IsrTask } from "./isrTask.js";
 import type { IsrCalibs, RawCcd } from "./runIsr.js";
 
 /** Where the command writes its messages (pipe's CliLog satisfies it). */
@@ -25,7 +35,7 @@ const USAGE = `usage: skystack isr --instrument NAME --raw FILE [--ccd N] [--bia
                     [--fringe F] [--defects F] [--config F]... [-c key=value]... --out FILE
 
 Instrument signature removal of one CCD; writes the assembled, trimmed Exposure (electrons, mask,
-variance) in the LSST layout.
+variance) in the LSST layout, plus a table HDU ISR_CONFIG with the resolved config (FIELD, VALUE).
 
   --instrument NAME   megacam (CFHT MegaCam / MegaPrime)
   --raw FILE          raw MEF (.fits or .fits.fz)
@@ -67,6 +77,32 @@ async function loadInstrument(name: string): Promise<InstrumentModule> {
       throw new Error(`--instrument ${name} needs the ${spec} package, which is not installed`);
     throw e;
   }
+}
+
+/**
+ * The resolved IsrConfig as a table HDU `ISR_CONFIG` (columns FIELD, VALUE: the dotted field name
+ * and its value as JSON), so each output records exactly how it was made; astropy, TOPCAT and
+ * `skystack fits info` read it.
+ */
+export function configTable(config: IsrConfigValue): RawHdu {
+  const fields: string[] = [];
+  const values: string[] = [];
+  const walk = (prefix: string, v: unknown): void => {
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    } else {
+      fields.push(prefix);
+      values.push(JSON.stringify(v) ?? "null");
+    }
+  };
+  walk("", IsrConfig.toJSON(config));
+  return encodeBinTable(
+    [
+      { name: "FIELD", data: fields },
+      { name: "VALUE", data: values },
+    ],
+    { extname: "ISR_CONFIG" },
+  );
 }
 
 /** DARKTIME of a master dark (its ccdNN extension, else the primary header); 1 s when absent. */
@@ -158,7 +194,7 @@ export async function isrCommand(argv: readonly string[], log: IsrCliLog): Promi
     if (values.defects !== undefined) calibs.defects = await inst.readMegacamDefects(values.defects, raw.detector);
 
     const result = await task.run(raw, calibs);
-    await writeExposure(values.out, result.exposure);
+    await writeExposure(values.out, result.exposure, { unit: config.doApplyGains ? "electron" : "adu", extraHdus: [configTable(config)] });
     const { sat, bad, intrp } = result.counts;
     log.info(
       `isr: ${raw.detector.name} -> ${values.out} (${result.exposure.width}x${result.exposure.height}, electrons; SAT ${sat}, BAD ${bad}, INTRP ${intrp} px${result.fringe ? `, fringe amplitude ${result.fringe.amplitude.toPrecision(4)}` : ""})`,

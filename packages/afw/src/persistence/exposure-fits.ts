@@ -12,7 +12,7 @@ import { Header } from "../fits/header.js";
 import { isStructuralKeyword } from "../fits/image-header.js";
 import type { FitsPixelArray } from "../fits/pixels.js";
 import type { CompressionOptions } from "../fits/tiled-write.js";
-import { FitsWriter } from "../fits/writer.js";
+import { FitsWriter, type RawHdu } from "../fits/writer.js";
 import { Box2I } from "../geom/box.js";
 import { Point2I } from "../geom/point.js";
 import { SpherePoint } from "../geom/sphere.js";
@@ -47,6 +47,11 @@ export interface WriteExposureOptions {
    * must already be shifted for xy0: CRPIX_fits = crpix_lsst - xy0 + 1).
    */
   planeCards?: Header;
+  /**
+   * HDUs appended after VARIANCE, e.g. a provenance table from `encodeBinTable` (readers find the
+   * planes by EXTNAME, so extra HDUs do not disturb them).
+   */
+  extraHdus?: readonly RawHdu[];
 }
 
 const RAD = 180 / Math.PI;
@@ -216,6 +221,7 @@ export async function writeExposure<T extends PixelArray>(
       if (compression) await w.writeCompressedImage(data, shape, { ...compression, header, extname: kind });
       else await w.writeImage(data, shape, { header, extname: kind });
     }
+    for (const hdu of options.extraHdus ?? []) await w.writeRaw(hdu);
     await w.close();
   } catch (e) {
     await w.abort();
