@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Camera, type Exposure, FitsFile, readExposure } from "@skystack/afw";
+import { Camera, type Exposure, FitsFile, FitsWriter, readExposure } from "@skystack/afw";
 import { type MegacamCcdTruth, megacamCamera, simulateMegacamRaw, writeMegacamMasters } from "@skystack/obs-cfht";
 import { ARTEFACT } from "@skystack/sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -222,6 +222,29 @@ describe("skystack isr bad input", () => {
     const r = skystack("isr", "--instrument", "hsc", "--raw", RAW, "--ccd", "1", "--out", P("x.fits"));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown --instrument 'hsc'/);
+  });
+  it("a calibration of the wrong size: exit 1, one line naming the flag, the file and both sizes", async () => {
+    const w = await FitsWriter.create(P("small-flat.fits"));
+    await w.writeImage(new Float32Array(100 * 50).fill(1), [100, 50]);
+    await w.close();
+    const r = skystack(
+      "isr",
+      "--instrument",
+      "megacam",
+      "--raw",
+      RAW,
+      "--ccd",
+      String(ID),
+      "--flat",
+      P("small-flat.fits"),
+      "--out",
+      P("x.fits"),
+    );
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /--flat .*small-flat\.fits \(ccd 27\) is 100x50; expected the detector 2048x4612 or the raw frame 2112x4644/,
+    );
   });
   it("an invalid -c override: exit 2, one line naming the config field", () => {
     const r = skystack(

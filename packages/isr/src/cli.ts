@@ -66,6 +66,9 @@ const INSTRUMENTS: Readonly<Record<string, string>> = { megacam: "@skystack/obs-
 
 class IsrUsage extends Error {}
 
+/** A calibration file that does not fit the raw CCD (exit 1, one line naming the file). */
+class CalibSizeError extends Error {}
+
 async function loadInstrument(name: string): Promise<InstrumentModule> {
   const spec = INSTRUMENTS[name.toLowerCase()];
   if (spec === undefined) throw new IsrUsage(`isr: unknown --instrument '${name}' (known: megacam)`);
@@ -183,18 +186,34 @@ export async function isrCommand(argv: readonly string[], log: IsrCliLog): Promi
     );
     if (off.length > 0) {
       const why = elixir ? `${values.raw} is Elixir-processed (${raw.headers.ccd.getString("IMRED_OP") ?? "a p file"}); ` : "";
-      log.warn(`isr: ${why}${off.map((k) => `--${k}`).join(", ")} not used (${off.map((k) => `do${k[0]!.toUpperCase()}${k.slice(1)}`).join(", ")} off)`);
+      log.warn(
+        `isr: ${why}${off.map((k) => `--${k}`).join(", ")} not used (${off.map((k) => `do${k[0]!.toUpperCase()}${k.slice(1)}`).join(", ")} off)`,
+      );
       for (const k of off) delete values[k];
     }
-    if (values.bias !== undefined) calibs.bias = await inst.readMegacamCalib(values.bias, ccd);
+    // A calibration of the wrong size is refused here, naming the file (runIsr only knows "bias").
+    const readCalib = async (flag: string, path: string): Promise<Image<Float32Array>> => {
+      const img = await inst.readMegacamCalib(path, ccd);
+      const det = raw.detector.bbox;
+      const fits = (w: number, h: number) => img.width === w && img.height === h;
+      if (!fits(det.width, det.height) && !fits(raw.image.width, raw.image.height))
+        throw new CalibSizeError(
+          `isr: --${flag} ${path} (ccd ${ccd}) is ${img.width}x${img.height}; expected the detector ${det.width}x${det.height} or the raw frame ${raw.image.width}x${raw.image.height}`,
+        );
+      return img;
+    };
+    if (values.bias !== undefined) calibs.bias = await readCalib("bias", values.bias);
     if (values.dark !== undefined)
-      calibs.dark = { image: await inst.readMegacamCalib(values.dark, ccd), darkTime: await darkTimeOf(values.dark, ccd) };
-    if (values.flat !== undefined) calibs.flat = await inst.readMegacamCalib(values.flat, ccd);
-    if (values.fringe !== undefined) calibs.fringe = await inst.readMegacamCalib(values.fringe, ccd);
+      calibs.dark = { image: await readCalib("dark", values.dark), darkTime: await darkTimeOf(values.dark, ccd) };
+    if (values.flat !== undefined) calibs.flat = await readCalib("flat", values.flat);
+    if (values.fringe !== undefined) calibs.fringe = await readCalib("fringe", values.fringe);
     if (values.defects !== undefined) calibs.defects = await inst.readMegacamDefects(values.defects, raw.detector);
 
     const result = await task.run(raw, calibs);
-    await writeExposure(values.out, result.exposure, { unit: config.doApplyGains ? "electron" : "adu", extraHdus: [configTable(config)] });
+    await writeExposure(values.out, result.exposure, {
+      unit: config.doApplyGains ? "electron" : "adu",
+      extraHdus: [configTable(config)],
+    });
     const { sat, bad, intrp } = result.counts;
     log.info(
       `isr: ${raw.detector.name} -> ${values.out} (${result.exposure.width}x${result.exposure.height}, electrons; SAT ${sat}, BAD ${bad}, INTRP ${intrp} px${result.fringe ? `, fringe amplitude ${result.fringe.amplitude.toPrecision(4)}` : ""})`,
@@ -205,6 +224,10 @@ export async function isrCommand(argv: readonly string[], log: IsrCliLog): Promi
     if (e instanceof IsrUsage) {
       log.error(e.message);
       return 2;
+    }
+    if (e instanceof CalibSizeError) {
+      log.error(e.message);
+      return 1;
     }
     if (e instanceof ConfigError) {
       log.error(`isr: ${e.message.replace(/:?\n\s*/g, "; ")}`);
