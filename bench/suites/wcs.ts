@@ -79,7 +79,7 @@ export const wcsBenchmarks: Benchmark[] = cases().flatMap((c) =>
     (dir): Benchmark => ({
       name: `wcs.${dir}.${c.tag}.1e6`,
       backend: "ts",
-      note: `${dir === "pix2sky" ? "pixelToSkyArrays" : "skyToPixelArrays (Newton inverse, per-point convergence check)"} of 10^6 points over the image, ${c.what}, into preallocated Float64Arrays; peer: astropy ${dir === "pix2sky" ? "all_pix2world" : "all_world2pix"} (wcslib) on the same points, timed after imports`,
+      note: `${dir === "pix2sky" ? "pixelToSkyArrays" : "skyToPixelArrays (AP/BP or linear start, Newton steps with the analytic Jacobian until the residual at the returned point is <= 1e-10 px; per-point convergence check)"} of 10^6 points over the image, ${c.what}, into preallocated Float64Arrays; peer: astropy ${dir === "pix2sky" ? "all_pix2world" : "all_world2pix"} (wcslib) on the same points, timed after imports`,
       prepare: async (w) => {
         const pts = join(w, `wcs-${c.tag}.f64`);
         if (!existsSync(pts)) writePoints(pts, c.nx, c.ny);

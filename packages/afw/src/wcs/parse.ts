@@ -279,7 +279,7 @@ export function readWcsModel(h: Header, options: ReadWcsOptions = {}): WcsModel 
     projCode = "TAN";
     if (lngAxis !== 0) throw new WcsError("UNSUPPORTED", "TNX with the latitude on axis 1 is not supported", at(k("CTYPE1")));
     plane = readTnx(h, base);
-  } else if (code === "ZPX" || code === "TSC" || code === "CSC" || code === "QSC" || code === "HPX") {
+  } else if (code === "ZPX") {
     throw new WcsError("UNSUPPORTED", `projection '${code}' is not implemented`, at(k("CTYPE1")));
   } else {
     if (!PROJECTION_CODES.includes(code))

@@ -15,6 +15,7 @@ import type { SkyWcsLike } from "../image/components.js";
 import { type CelestialRotation, makeCelestialRotation, RotationKernel } from "./celestial.js";
 import { WcsError } from "./errors.js";
 import type { PlaneDistortion, SipDistortion, SkyFrame, WcsModel } from "./parse.js";
+import { PolyPair } from "./polypair.js";
 import { makeProjection, type Projection } from "./projections.js";
 
 const D2R = Math.PI / 180;
@@ -65,7 +66,14 @@ export class SkyWcs implements SkyWcsLike {
   /** Scratch buffers (no per-point allocation). */
   private readonly s2 = new Float64Array(2);
   private readonly d3a = new Float64Array(3);
-  private readonly d3b = new Float64Array(3);
+  private readonly d6 = new Float64Array(6);
+  /** SIP A/B and AP/BP compiled for joint evaluation (the inverse's inner loop). */
+  private readonly sipPair: PolyPair | null;
+  private readonly sipInvPair: PolyPair | null;
+  /** TPV/TNX ξ/η compiled for joint evaluation. */
+  private readonly planePair: PolyPair | null;
+  /** 1 / pixel scale (pixels per degree) of the CD matrix, for residuals in pixels. */
+  private readonly invPixelScaleDeg: number;
 
   constructor(model: WcsModel) {
     this.model = model;
@@ -77,7 +85,11 @@ export class SkyWcs implements SkyWcsLike {
     if (!(det !== 0 && Number.isFinite(det))) throw new WcsError("INVALID_ARGUMENT", "CD matrix is singular");
     this.cdInv = [d / det, -b / det, -c / det, a / det];
     this.sip = model.sip && !(model.sip.a.isZero() && model.sip.b.isZero()) ? model.sip : null;
+    this.sipPair = this.sip ? new PolyPair(this.sip.a, this.sip.b) : null;
+    this.sipInvPair = this.sip?.ap && this.sip.bp ? new PolyPair(this.sip.ap, this.sip.bp) : null;
     this.plane = model.plane;
+    this.planePair = this.plane ? new PolyPair(this.plane.xi, this.plane.eta) : null;
+    this.invPixelScaleDeg = 1 / Math.sqrt(Math.abs(det));
     this.isTan = this.proj.code === "TAN";
   }
 
@@ -112,19 +124,20 @@ export class SkyWcs implements SkyWcsLike {
     let v = y - this.model.crpix[1];
     const sip = this.sip;
     if (sip) {
-      const du = sip.a.eval(u, v);
-      const dv = sip.b.eval(u, v);
-      u += du;
-      v += dv;
+      const f = this.d6;
+      this.sipPair!.eval(u, v, f);
+      u += f[0]!;
+      v += f[1]!;
     }
     const cd = this.model.cd;
     let X = cd[0] * u + cd[1] * v;
     let Y = cd[2] * u + cd[3] * v;
-    const pl = this.plane;
-    if (pl) {
-      const xi = pl.xi.eval(X, Y);
-      Y = pl.eta.eval(X, Y);
-      X = xi;
+    const pp = this.planePair;
+    if (pp) {
+      const f = this.d6;
+      pp.eval(X, Y, f);
+      X = f[0]!;
+      Y = f[1]!;
     }
     out[0] = X * D2R;
     out[1] = Y * D2R;
@@ -183,8 +196,8 @@ export class SkyWcs implements SkyWcsLike {
   private solvePlane(xt: number, yt: number, out: Float64Array, tol: number, maxIter: number): number {
     // Solve (ξ(X, Y), η(X, Y)) = (xt, yt) [deg]; start from the inverse of the linear part.
     const pl = this.plane!;
-    const fa = this.d3a;
-    const fb = this.d3b;
+    const pp = this.planePair!;
+    const f = this.d6;
     const a = pl.xi.get(1, 0);
     const b = pl.xi.get(0, 1);
     const c = pl.eta.get(1, 0);
@@ -194,55 +207,59 @@ export class SkyWcs implements SkyWcsLike {
     const y0 = yt - pl.eta.get(0, 0);
     let X = det !== 0 ? (d * x0 - b * y0) / det : xt;
     let Y = det !== 0 ? (-c * x0 + a * y0) / det : yt;
-    // tolerance in degrees: tol pixels × the pixel scale
-    const scale = Math.sqrt(Math.abs(this.model.cd[0] * this.model.cd[3] - this.model.cd[1] * this.model.cd[2]));
+    // residual in pixels: degrees divided by the pixel scale
+    const invScale = this.invPixelScaleDeg;
     let res = Number.POSITIVE_INFINITY;
-    const stop = tol * 1e-2;
     for (let it = 0; it <= maxIter; it++) {
-      pl.xi.evalDeriv(X, Y, fa);
-      pl.eta.evalDeriv(X, Y, fb);
-      const rx = fa[0]! - xt;
-      const ry = fb[0]! - yt;
-      res = Math.sqrt(rx * rx + ry * ry) / scale;
-      const j = fa[1]! * fb[2]! - fa[2]! * fb[1]!;
-      if (res <= stop) {
+      pp.evalDeriv(X, Y, f);
+      const rx = f[0]! - xt;
+      const ry = f[3]! - yt;
+      res = Math.sqrt(rx * rx + ry * ry) * invScale;
+      const j = f[1]! * f[5]! - f[2]! * f[4]!;
+      if (res <= tol) {
         // a fold-over solution (Jacobian sign flipped) is not the image of the data region
         if (j * det <= 0) res = Number.POSITIVE_INFINITY;
         break;
       }
       if (it === maxIter || !(j !== 0 && Number.isFinite(j))) break;
-      X -= (fb[2]! * rx - fa[2]! * ry) / j;
-      Y -= (-fb[1]! * rx + fa[1]! * ry) / j;
+      X -= (f[5]! * rx - f[2]! * ry) / j;
+      Y -= (-f[4]! * rx + f[1]! * ry) / j;
     }
     out[0] = X;
     out[1] = Y;
     return res;
   }
 
+  /**
+   * Solves u + A(u, v) = ut, v + B(u, v) = vt (pixels relative to CRPIX) by Newton's method with the
+   * analytic Jacobian, started from AP/BP when present; stops as soon as the residual at the current
+   * iterate is ≤ tol pixels, so the returned residual is the true one at the returned point.
+   * Returns the residual (Infinity on a fold-over or a singular Jacobian).
+   */
   private solveSip(ut: number, vt: number, out: Float64Array, tol: number, maxIter: number): number {
-    const sip = this.sip!;
-    const fa = this.d3a;
-    const fb = this.d3b;
+    const ab = this.sipPair!;
+    const f = this.d6;
     let u = ut;
     let v = vt;
-    if (sip.ap && sip.bp) {
-      u = ut + sip.ap.eval(ut, vt);
-      v = vt + sip.bp.eval(ut, vt);
+    const inv = this.sipInvPair;
+    if (inv) {
+      inv.eval(ut, vt, f);
+      u = ut + f[0]!;
+      v = vt + f[1]!;
     }
     let res = Number.POSITIVE_INFINITY;
-    const stop = tol * 1e-2;
     for (let it = 0; it <= maxIter; it++) {
-      sip.a.evalDeriv(u, v, fa);
-      sip.b.evalDeriv(u, v, fb);
-      const rx = u + fa[0]! - ut;
-      const ry = v + fb[0]! - vt;
-      res = Math.sqrt(rx * rx + ry * ry);
-      const j11 = 1 + fa[1]!;
-      const j12 = fa[2]!;
-      const j21 = fb[1]!;
-      const j22 = 1 + fb[2]!;
+      ab.evalDeriv(u, v, f);
+      const rx = u + f[0]! - ut;
+      const ry = v + f[3]! - vt;
+      const j11 = 1 + f[1]!;
+      const j12 = f[2]!;
+      const j21 = f[4]!;
+      const j22 = 1 + f[5]!;
       const j = j11 * j22 - j12 * j21;
-      if (res <= stop) {
+      res = Math.sqrt(rx * rx + ry * ry);
+      if (res <= tol) {
+        // a fold-over solution (Jacobian sign flipped) is not the image of the data region
         if (j <= 0) res = Number.POSITIVE_INFINITY;
         break;
       }

@@ -124,7 +124,8 @@ describe("typed errors name the card", () => {
     expect(e.code).toBe("UNSUPPORTED");
     expect(e.message).toMatch(/RADESYS.*FK4/);
   });
-  it("unknown projection", () => expect(err({ ...base, CTYPE1: "RA---HPX", CTYPE2: "DEC--HPX" }).message).toMatch(/HPX/));
+  it("unknown projection", () => expect(err({ ...base, CTYPE1: "RA---ZPX", CTYPE2: "DEC--ZPX" }).message).toMatch(/ZPX/));
+  it("conic without its PV2_1", () => expect(err({ ...base, CTYPE1: "RA---COE", CTYPE2: "DEC--COE" }).message).toMatch(/PV2_1/));
   it("SIP without A_ORDER", () =>
     expect(err({ ...base, CTYPE1: "RA---TAN-SIP", CTYPE2: "DEC--TAN-SIP" }).message).toMatch(/A_ORDER/));
   it("file and HDU appear in the message", async () => {
