@@ -56,6 +56,24 @@ function powers(n: number): string {
   return s.join("\n");
 }
 
+function evalTerms(terms: readonly Term[], x: number, y: number): number {
+  let s = 0;
+  for (const t of terms) s += t.c * x ** t.i * y ** t.j;
+  return s;
+}
+
+/** TPV radial part r(c1 + c3 r² + c5 r⁴ + c7 r⁶) and its gradient factor g (∂/∂x = g·x). */
+function radial(p: Poly2D, x: number, y: number): { v: number; g: number } {
+  const rc = p.radial;
+  if (!rc) return { v: 0, g: 0 };
+  const r2 = x * x + y * y;
+  const rr = Math.sqrt(r2);
+  const [c1, c3, c5, c7] = [rc[0] ?? 0, rc[1] ?? 0, rc[2] ?? 0, rc[3] ?? 0];
+  const v = rr * (c1 + r2 * (c3 + r2 * (c5 + r2 * c7)));
+  const g = rr > 0 ? (c1 + r2 * (3 * c3 + r2 * (5 * c5 + r2 * 7 * c7))) / rr : 0;
+  return { v, g };
+}
+
 /** Two polynomials compiled for joint evaluation. */
 export class PolyPair {
   /** (a(x, y), b(x, y)) into out[0..1]. */
@@ -81,16 +99,29 @@ export class PolyPair {
     if (a.radial || b.radial) pw += "\nconst r2 = x * x + y * y;\nconst rr = Math.sqrt(r2);";
     const ra = rad(a, "a");
     const rb = rad(b, "b");
-    this.eval = new Function("x", "y", "o", `"use strict";\n${pw}\no[0] = ${sum(ta.v)}${ra.v};\no[1] = ${sum(tb.v)}${rb.v};`) as (
-      x: number,
-      y: number,
-      out: Float64Array,
-    ) => void;
-    this.evalDeriv = new Function(
-      "x",
-      "y",
-      "o",
-      `"use strict";\n${pw}\no[0] = ${sum(ta.v)}${ra.v};\no[1] = ${sum(ta.dx)}${ra.gx};\no[2] = ${sum(ta.dy)}${ra.gy};\no[3] = ${sum(tb.v)}${rb.v};\no[4] = ${sum(tb.dx)}${rb.gx};\no[5] = ${sum(tb.dy)}${rb.gy};`,
-    ) as (x: number, y: number, out: Float64Array) => void;
+    const evalSrc = `"use strict";\n${pw}\no[0] = ${sum(ta.v)}${ra.v};\no[1] = ${sum(tb.v)}${rb.v};`;
+    const derivSrc = `"use strict";\n${pw}\no[0] = ${sum(ta.v)}${ra.v};\no[1] = ${sum(ta.dx)}${ra.gx};\no[2] = ${sum(ta.dy)}${ra.gy};\no[3] = ${sum(tb.v)}${rb.v};\no[4] = ${sum(tb.dx)}${rb.gx};\no[5] = ${sum(tb.dy)}${rb.gy};`;
+    type Fn = (x: number, y: number, out: Float64Array) => void;
+    try {
+      this.eval = new Function("x", "y", "o", evalSrc) as Fn;
+      this.evalDeriv = new Function("x", "y", "o", derivSrc) as Fn;
+    } catch {
+      // Code generation disallowed (a browser CSP without 'unsafe-eval', or
+      // --disallow-code-generation-from-strings): evaluate the same terms in a loop.
+      this.eval = (x, y, o) => {
+        o[0] = evalTerms(ta.v, x, y) + radial(a, x, y).v;
+        o[1] = evalTerms(tb.v, x, y) + radial(b, x, y).v;
+      };
+      this.evalDeriv = (x, y, o) => {
+        const qa = radial(a, x, y);
+        const qb = radial(b, x, y);
+        o[0] = evalTerms(ta.v, x, y) + qa.v;
+        o[1] = evalTerms(ta.dx, x, y) + qa.g * x;
+        o[2] = evalTerms(ta.dy, x, y) + qa.g * y;
+        o[3] = evalTerms(tb.v, x, y) + qb.v;
+        o[4] = evalTerms(tb.dx, x, y) + qb.g * x;
+        o[5] = evalTerms(tb.dy, x, y) + qb.g * y;
+      };
+    }
   }
 }
