@@ -159,6 +159,63 @@ export function megacamDetectorFromHeader(ext: Header | null, options: MegacamDe
 }
 
 /**
+ * The detector of a cutout of a processed CCD (`cutout-1616687p.fits`: one image HDU with the
+ * CCD's cards but no overscan, and no card saying where on the CCD it was cut): one amplifier "A"
+ * covering the `width` × `height` image, pixel (0, 0) at the image's first pixel, with the CCD's
+ * mean gain (GAIN, else the mean of GAINA/GAINB), read noise RDNOISE (else the mean of
+ * RDNOISEA/B) and SATURATE; no focal-plane placement (the offset is unknown).
+ * @throws CfhtError when the header has no ccdNN EXTNAME and no `id`, or no gain/read noise.
+ */
+export function megacamCutoutDetector(
+  ext: Header,
+  width: number,
+  height: number,
+  options: MegacamDetectorOptions = {},
+): Detector {
+  const name = megacamDetectorName(ext) ?? (options.id !== undefined ? `ccd${String(options.id).padStart(2, "0")}` : null);
+  const where = options.where ?? name ?? "header";
+  if (name === null) throw new CfhtError("MISSING_CARD", `${where}: no EXTNAME ccdNN and no CCD number given`);
+  const id = Number(name.slice(3));
+  const row = MEGACAM_CCDS[id];
+  const c = new CardSource(
+    [ext, options.primary ?? null].filter((h): h is Header => h !== null),
+    where,
+  );
+  const mean = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? (a + b) / 2 : undefined);
+  const gain = c.number("GAIN") ?? mean(c.number("GAINA"), c.number("GAINB")) ?? mean(row?.[3], row?.[4]);
+  const readNoise = c.number("RDNOISE") ?? mean(c.number("RDNOISEA"), c.number("RDNOISEB")) ?? mean(row?.[5], row?.[6]);
+  if (gain === undefined || readNoise === undefined)
+    throw new CfhtError("MISSING_CARD", `${where}: no GAIN/RDNOISE card and no camera default for ${name}`);
+  const box = new Box2I(0, 0, width - 1, height - 1);
+  const amp = new Amplifier({
+    name: "A",
+    bbox: box,
+    gain,
+    readNoise,
+    saturation: c.number("SATURATE") ?? MEGACAM_DEFAULT_SATURATION,
+    readoutCorner: "LL",
+    linearityType: "NONE",
+    linearityCoeffs: [],
+    linearityMaximum: c.number("MAXLIN") ?? Number.NaN,
+    rawBBox: box,
+    rawDataBBox: box,
+    rawHorizontalOverscanBBox: Box2I.EMPTY,
+    rawVerticalOverscanBBox: Box2I.EMPTY,
+    rawFlipX: false,
+    rawFlipY: false,
+  });
+  return new Detector({
+    name,
+    id,
+    serial: c.string("CCDNAME") ?? row?.[1] ?? "",
+    physicalType: id >= 36 ? "SCIENCE_EAR" : "SCIENCE",
+    bbox: box,
+    amplifiers: [amp],
+    placement: null,
+  });
+}
+
+/**
  * The MegaCam camera from the built-in defaults: 36 CCDs (2003-2015) or 40 (2015 on).
  * @example megacamCamera(40).get("ccd39").amplifier("B").gain  // 1.63
  */

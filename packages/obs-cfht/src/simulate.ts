@@ -11,6 +11,7 @@ import {
   makeRawFrame,
   makeScene,
   makeSignature,
+  type RawFrame,
   Rng,
   renderTruth,
   type SceneOptions,
@@ -56,6 +57,8 @@ export interface SimulateMegacamOptions {
   readonly flatLevel?: number;
   /** No signal at all (bias frame). */
   readonly bias?: boolean;
+  /** Add Poisson and read noise (default true; false gives exact, noiseless raw frames). */
+  readonly noise?: boolean;
 }
 
 /** Truth of one simulated CCD. */
@@ -93,6 +96,85 @@ export function signatureDefects(sig: DetectorSignature): Box2I[] {
   );
 }
 
+/** One simulated CCD: its signature, noiseless truth (e⁻, null for a bias), scene rows and raw frame. */
+export interface SimulatedCcd {
+  readonly detector: Detector;
+  readonly signature: DetectorSignature;
+  readonly truth: Float32Array | null;
+  readonly rows: TruthRow[];
+  readonly frame: RawFrame;
+  /** Fringe amplitude added, e⁻ (0 = none). */
+  readonly fringeAmplitude: number;
+  /** Dark time, s. */
+  readonly darkTime: number;
+}
+
+/** Fringe amplitude a simulation adds, e⁻ (default 2% of the sky for i/z filters, else 0). */
+export function megacamFringeAmplitude(options: SimulateMegacamOptions): number {
+  if (options.bias || options.flatLevel !== undefined) return 0;
+  const band = options.visit.filter.trim()[0];
+  const sky = options.scene?.sky ?? 1500;
+  return options.fringeAmplitude ?? (band === "i" || band === "z" ? 0.02 * sky : 0);
+}
+
+/**
+ * Simulates one CCD of an exposure (the machinery shared by the raw and the Elixir `p`
+ * simulators): the scene (when `withScene`, else sky only), the signature and the raw frame.
+ */
+export function simulateCcd(det: Detector, options: SimulateMegacamOptions, withScene: boolean): SimulatedCcd {
+  const v = options.visit;
+  const seed = options.seed ?? 1;
+  const sky = options.scene?.sky ?? 1500;
+  const psf: SimPsf = options.psf ?? { kind: "MOFFAT", fwhm: 0.7 / 0.185, beta: 3, variation: 0.2, edgeRadius: 130 };
+  const sig = makeSignature(det, options.instrument);
+  const rng = new Rng(((seed * 2654435761) ^ (det.id * 40503) ^ v.expnum) >>> 0);
+  const W = det.bbox.width;
+  const H = det.bbox.height;
+  let truth: Float32Array | null = null;
+  let scene = null;
+  let rows: TruthRow[] = [];
+  if (options.bias) truth = null;
+  else if (options.flatLevel !== undefined) truth = new Float32Array(W * H).fill(options.flatLevel);
+  else if (withScene) {
+    scene = makeScene(W, H, rng.fork("scene"), {
+      sky,
+      ...options.scene,
+      zeroPoint: options.scene?.zeroPoint ?? 26.5 + 2.5 * Math.log10(v.exptime),
+    });
+    const r = renderTruth(scene, {
+      psf,
+      fieldRadius: (x, y) => Math.hypot(det.pixelToFocalPlane(x, y).x, det.pixelToFocalPlane(x, y).y),
+    });
+    truth = r.image;
+    const wcs = new SimTanWcs(det, { ra: v.ra, dec: v.dec }, MEGACAM_PLATE_SCALE);
+    const sat = new Set(scene.stars.filter((s) => s.flux > 1e6).map((s) => s.id));
+    rows = truthRows(scene, wcs, r.fluxOnChip, sat);
+  } else truth = new Float32Array(W * H).fill(sky);
+  const fringeAmplitude = megacamFringeAmplitude(options);
+  const darkTime = v.darktime ?? Math.round(v.exptime);
+  const frame = makeRawFrame(sig, truth, scene, rng.fork("noise"), {
+    exposureTime: v.exptime,
+    darkTime,
+    fringeAmplitude,
+    noise: options.noise ?? true,
+    rawWidth: MEGACAM_RAW_WIDTH,
+    rawHeight: MEGACAM_RAW_HEIGHT,
+  });
+  return { detector: det, signature: sig, truth, rows, frame, fringeAmplitude, darkTime };
+}
+
+function ccdTruth(c: SimulatedCcd): MegacamCcdTruth {
+  return {
+    detector: c.detector,
+    image: c.truth!,
+    variance: c.frame.truthVariance,
+    artefacts: c.frame.artefacts,
+    rows: c.rows,
+    defects: signatureDefects(c.signature),
+    signature: c.signature,
+  };
+}
+
 /**
  * Simulates one raw MegaCam exposure into `path` (see the module doc).
  * @returns truths of the `keepTruth` CCDs.
@@ -100,11 +182,6 @@ export function signatureDefects(sig: DetectorSignature): Box2I[] {
 export async function simulateMegacamRaw(path: string, options: SimulateMegacamOptions): Promise<Map<number, MegacamCcdTruth>> {
   const cam = options.camera;
   const v = options.visit;
-  const seed = options.seed ?? 1;
-  const band = v.filter.trim()[0];
-  const sky = options.scene?.sky ?? 1500;
-  const fringeAmp = options.fringeAmplitude ?? (band === "i" || band === "z" ? 0.02 * sky : 0);
-  const psf: SimPsf = options.psf ?? { kind: "MOFFAT", fwhm: 0.7 / 0.185, beta: 3, variation: 0.2, edgeRadius: 130 };
   const full = new Set(options.ccds ?? cam.detectors.map((d) => d.id));
   const keep = new Set(options.keepTruth ?? []);
   const truths = new Map<number, MegacamCcdTruth>();
@@ -113,54 +190,19 @@ export async function simulateMegacamRaw(path: string, options: SimulateMegacamO
   const primary = megacamPrimaryHeader(v, cam.size);
   async function* extensions(): AsyncGenerator<MefExtension> {
     for (const det of cam.detectors) {
-      const sig = makeSignature(det, options.instrument);
-      const rng = new Rng(((seed * 2654435761) ^ (det.id * 40503) ^ v.expnum) >>> 0);
-      const W = det.bbox.width;
-      const H = det.bbox.height;
-      let truth: Float32Array | null = null;
-      let scene = null;
-      let rows: TruthRow[] = [];
-      if (options.bias) truth = null;
-      else if (options.flatLevel !== undefined) truth = new Float32Array(W * H).fill(options.flatLevel);
-      else if (full.has(det.id)) {
-        scene = makeScene(W, H, rng.fork("scene"), {
-          sky,
-          ...options.scene,
-          zeroPoint: options.scene?.zeroPoint ?? 26.5 + 2.5 * Math.log10(v.exptime),
-        });
-        const r = renderTruth(scene, {
-          psf,
-          fieldRadius: (x, y) => Math.hypot(det.pixelToFocalPlane(x, y).x, det.pixelToFocalPlane(x, y).y),
-        });
-        truth = r.image;
-        const wcs = new SimTanWcs(det, { ra: v.ra, dec: v.dec }, MEGACAM_PLATE_SCALE);
-        const sat = new Set(scene.stars.filter((s) => s.flux > 1e6).map((s) => s.id));
-        rows = truthRows(scene, wcs, r.fluxOnChip, sat);
-      } else truth = new Float32Array(W * H).fill(sky);
-      const frame = makeRawFrame(sig, truth, scene, rng.fork("noise"), {
-        exposureTime: v.exptime,
-        darkTime: v.darktime ?? Math.round(v.exptime),
-        fringeAmplitude: options.bias || options.flatLevel !== undefined ? 0 : fringeAmp,
-        rawWidth: MEGACAM_RAW_WIDTH,
-        rawHeight: MEGACAM_RAW_HEIGHT,
-      });
-      if (options.truthCatalogPath && rows.length)
-        catalogRows.push(...rows.map((r) => ({ ...r, id: det.id * 1_000_000 + r.id })));
-      if (options.truthImagePath && truth) {
-        truthImages.push({ extname: det.name, header: new Header(), pixels: truth, shape: [W, H] });
+      const c = simulateCcd(det, options, full.has(det.id));
+      if (options.truthCatalogPath && c.rows.length)
+        catalogRows.push(...c.rows.map((r) => ({ ...r, id: det.id * 1_000_000 + r.id })));
+      if (options.truthImagePath && c.truth) {
+        truthImages.push({ extname: det.name, header: new Header(), pixels: c.truth, shape: [det.bbox.width, det.bbox.height] });
       }
-      if (keep.has(det.id) && truth) {
-        truths.set(det.id, {
-          detector: det,
-          image: truth,
-          variance: frame.truthVariance,
-          artefacts: frame.artefacts,
-          rows,
-          defects: signatureDefects(sig),
-          signature: sig,
-        });
-      }
-      yield { extname: det.name, header: megacamCcdHeader(det, v), pixels: frame.raw, shape: [frame.rawWidth, frame.rawHeight] };
+      if (keep.has(det.id) && c.truth) truths.set(det.id, ccdTruth(c));
+      yield {
+        extname: det.name,
+        header: megacamCcdHeader(det, v),
+        pixels: c.frame.raw,
+        shape: [c.frame.rawWidth, c.frame.rawHeight],
+      };
     }
   }
   await writeMef(path, primary, extensions());
@@ -231,7 +273,7 @@ export async function writeMegacamMasters(options: MegacamMastersOptions): Promi
 }
 
 /** The Elixir-format bad-pixel mask of a signature: raw frame, 1 on good data pixels, 0 elsewhere. */
-function elixirMask(s: DetectorSignature): Int16Array {
+export function elixirMask(s: DetectorSignature): Int16Array {
   const m = new Int16Array(MEGACAM_RAW_WIDTH * MEGACAM_RAW_HEIGHT);
   for (const a of s.detector.amplifiers) {
     const rd = a.rawDataBBox;
