@@ -23,7 +23,7 @@ const real = parseHeaderText(
   readFileSync(new URL("./data/real/cfht-megacam-headers/1927963o.fits.header", import.meta.url), "latin1"),
 );
 // no bias pattern and no noise: a raw pixel is round(overscan level of its amplifier at its row)
-const INSTRUMENT = { fringes: false, biasPatternRms: 0, nBadColumns: 0 } as const;
+const INSTRUMENT = { fringes: false, biasPatternRms: 0, pixelFlatRms: 0, nBadColumns: 0 } as const;
 
 beforeAll(async () => {
   await simulateMegacamRaw(RAW, {

@@ -80,7 +80,8 @@ export function makeSignature(detector: Detector, options: SignatureOptions = {}
       for (let x = ax0; x <= ax1; x++) {
         const u = (x - x0) / W - 0.5;
         const v = (y - y0) / H - 0.5;
-        const f = ampResp[k]! * (1 - 2 * vig * (u * u + v * v)) * (1 + rms * rng.normal());
+        // no draw when the pixel flat is off (a 10-Mpixel CCD spends ~0.4 s drawing zeros)
+        const f = ampResp[k]! * (1 - 2 * vig * (u * u + v * v)) * (rms === 0 ? 1 : 1 + rms * rng.normal());
         flat[(y - y0) * W + (x - x0)] = f;
         sum += f;
       }
@@ -94,7 +95,7 @@ export function makeSignature(detector: Detector, options: SignatureOptions = {}
   for (let x = 0; x < W; x++) colPat[x] = patRms * 0.8 * rng.normal();
   for (let y = 0; y < H; y++) {
     const edge = 3 * Math.exp(-y / 30); // start-of-readout transient
-    for (let x = 0; x < W; x++) biasPattern[y * W + x] = colPat[x]! + edge + patRms * 0.6 * rng.normal();
+    for (let x = 0; x < W; x++) biasPattern[y * W + x] = colPat[x]! + edge + (patRms === 0 ? 0 : patRms * 0.6 * rng.normal());
   }
   const levels = detector.amplifiers.map((_, k) => {
     const a = options.biasLevel ? options.biasLevel(k) : 1000 + 137 * k + 11 * (detector.id % 7);
