@@ -165,8 +165,11 @@ export interface RawFrameOptions {
   readonly rawHeight?: number;
 }
 
-/** Bits of the artefact map returned with a raw frame. */
-export const ARTEFACT = Object.freeze({ SATURATED: 1, COSMIC_RAY: 2, BAD_COLUMN: 4 });
+/**
+ * Bits of the artefact map returned with a raw frame: SATURATED at full well, COSMIC_RAY hit,
+ * BAD_COLUMN (hot or dead), BLEED received charge bled along its column from a saturated pixel.
+ */
+export const ARTEFACT = Object.freeze({ SATURATED: 1, COSMIC_RAY: 2, BAD_COLUMN: 4, BLEED: 8 });
 
 /** A simulated raw frame. */
 export interface RawFrame {
@@ -252,6 +255,7 @@ export function makeRawFrame(
     let carry = 0;
     for (let y = 0; y < H; y++) {
       const i = y * W + x;
+      if (carry > 0) art[i]! |= ARTEFACT.BLEED;
       const v = e[i]! + carry;
       carry = ex[y]!;
       if (v > fw) {
@@ -262,6 +266,7 @@ export function makeRawFrame(
     carry = 0;
     for (let y = H - 1; y >= 0; y--) {
       const i = y * W + x;
+      if (carry > 0) art[i]! |= ARTEFACT.BLEED;
       const v = e[i]! + carry;
       carry = ex[y]!;
       if (v > fw) {

@@ -143,6 +143,20 @@ describe("scene, truth and raw frame", () => {
     }
     expect(n).toBeGreaterThanOrEqual(Math.floor(1_000_000 / 50000 / 1.1));
     expect(Math.abs(e / 1_000_000 - 1)).toBeLessThan(0.01);
+    // every pixel that holds bled charge is flagged: SATURATED at full well, BLEED for the
+    // partly filled ends of the trail; nothing else in the column carries charge
+    let unflagged = 0;
+    let ends = 0;
+    for (let y = 0; y < 300; y++) {
+      const a = r.artefacts[y * 200 + 60]!;
+      const charge =
+        ((r.raw[y * 220 + 10 + 60]! - biasLevelAt(sig, 0, y, r.rawHeight) - sig.biasPattern[y * 200 + 60]!) * 1.5) /
+        sig.flat[y * 200 + 60]!;
+      if (charge > 10 && !(a & (ARTEFACT.SATURATED | ARTEFACT.BLEED))) unflagged++;
+      if (a & ARTEFACT.BLEED && !(a & ARTEFACT.SATURATED)) ends++;
+    }
+    expect(unflagged).toBe(0);
+    expect(ends).toBeGreaterThanOrEqual(1);
   });
 });
 
