@@ -5,10 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import {
-  type Box2I,
-  type Detector,
   encodeBinTable,
-  type FilterLabel,
   FitsFile,
   type Header,
   type Image,
@@ -17,7 +14,8 @@ import {
 } from "@skystack/afw";
 import { applyOverrides, ConfigError, type ConfigOverride } from "@skystack/pipe";
 import { IsrConfig, type IsrConfigValue, IsrTask } from "./isrTask.js";
-import type { IsrCalibs, RawCcd } from "./runIsr.js";
+import { loadInstrument } from "./instrumentModule.js";
+import type { IsrCalibs } from "./runIsr.js";
 
 /** Where the command writes its messages (pipe's CliLog satisfies it). */
 export interface IsrCliLog {
@@ -53,41 +51,17 @@ and flat-corrected: as in obs_cfht's isr config, --bias/--dark/--flat/--fringe a
   -c key=value        one IsrConfig override, e.g. -c overscan.fitType=MEDIAN (repeatable)
   --out FILE          output Exposure FITS`;
 
-/** What the command needs from an instrument package (the obs-cfht functions, loaded dynamically). */
-interface InstrumentModule {
-  readMegacamRaw(path: string, ccd: number): Promise<RawCcd & { readonly headers: { readonly ccd: Header } }>;
-  readMegacamCalib(path: string, ccd: number): Promise<Image<Float32Array>>;
-  readMegacamDefects(path: string, detector: Detector): Promise<Box2I[]>;
-  isElixirProcessed(ccdHeader: Header, fileName?: string): boolean;
-  megacamIsrConfigOverrides(filter: FilterLabel | null, elixirProcessed: boolean): Record<string, unknown>;
-}
-
-const INSTRUMENTS: Readonly<Record<string, string>> = { megacam: "@skystack/obs-cfht", cfht: "@skystack/obs-cfht" };
-
 class IsrUsage extends Error {}
 
 /** A calibration file that does not fit the raw CCD (exit 1, one line naming the file). */
 class CalibSizeError extends Error {}
-
-async function loadInstrument(name: string): Promise<InstrumentModule> {
-  const spec = INSTRUMENTS[name.toLowerCase()];
-  if (spec === undefined) throw new IsrUsage(`isr: unknown --instrument '${name}' (known: megacam)`);
-  try {
-    return (await import(spec)) as InstrumentModule;
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err?.code === "ERR_MODULE_NOT_FOUND" && err.message.includes(spec))
-      throw new Error(`--instrument ${name} needs the ${spec} package, which is not installed`);
-    throw e;
-  }
-}
 
 /**
  * The resolved IsrConfig as a table HDU `ISR_CONFIG` (columns FIELD, VALUE: the dotted field name
  * and its value as JSON), so each output records exactly how it was made; astropy, TOPCAT and
  * `skystack fits info` read it.
  */
-export function configTable(config: IsrConfigValue): RawHdu {
+export function configTable(config: IsrConfigValue, extname = "ISR_CONFIG"): RawHdu {
   const fields: string[] = [];
   const values: string[] = [];
   const walk = (prefix: string, v: unknown): void => {
@@ -104,7 +78,7 @@ export function configTable(config: IsrConfigValue): RawHdu {
       { name: "FIELD", data: fields },
       { name: "VALUE", data: values },
     ],
-    { extname: "ISR_CONFIG" },
+    { extname },
   );
 }
 
@@ -159,7 +133,7 @@ export async function isrCommand(argv: readonly string[], log: IsrCliLog): Promi
     if (values.ccd === undefined) throw new IsrUsage(`isr: --ccd is required for ${values.instrument} (a multi-CCD file)`);
     if (!/^\d+$/.test(values.ccd)) throw new IsrUsage(`isr: --ccd must be a CCD number, got '${values.ccd}'`);
     const ccd = Number(values.ccd);
-    const inst = await loadInstrument(values.instrument);
+    const inst = await loadInstrument(values.instrument, (m) => new IsrUsage(`isr: ${m}`));
     const overrides: ConfigOverride[] = [
       ...(values.config ?? []).map((file) => ({ file })),
       ...(values.c ?? []).map((set) => ({ set })),

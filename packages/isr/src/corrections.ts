@@ -48,18 +48,23 @@ export function subtractDark(image: Image<Float32Array>, dark: Image<Float32Arra
 }
 
 /**
- * The normalisation `divideFlat` uses by default: the mean of the flat's finite positive pixels.
- * @throws IsrError BAD_CALIB when the flat has no positive pixel.
+ * The normalisation `divideFlat` uses by default: the mean of the flat's finite positive pixels,
+ * leaving out pixels with any of `badBits` in `mask` (same size as the flat) — a master flat's
+ * hot or dead columns would otherwise shift the normalisation of every good pixel.
+ * @throws IsrError BAD_CALIB when the flat has no usable pixel.
  */
-export function flatScale(flat: Image<Float32Array>): number {
+export function flatScale(flat: Image<Float32Array>, mask?: Mask, badBits = 0): number {
   const f = flat.array;
   const fs = flat.stride;
+  const m = mask !== undefined && badBits !== 0 ? mask.array : undefined;
+  if (mask !== undefined) checkSize(flat, mask, "mask");
+  const ms = mask?.stride ?? 0;
   let sum = 0;
   let n = 0;
   for (let y = 0; y < flat.height; y++)
-    for (let x = 0, o = y * fs, fw = flat.width; x < fw; x++) {
+    for (let x = 0, o = y * fs, mo = y * ms, fw = flat.width; x < fw; x++) {
       const v = f[o + x]!;
-      if (v > 0 && v < Number.POSITIVE_INFINITY) {
+      if (v > 0 && v < Number.POSITIVE_INFINITY && (m === undefined || (m[mo + x]! & badBits) === 0)) {
         sum += v;
         n++;
       }
@@ -70,15 +75,16 @@ export function flatScale(flat: Image<Float32Array>): number {
 
 /**
  * Flat-field division: image /= flat/scale, variance /= (flat/scale)²; `scale` defaults to the
- * mean of the flat's finite positive pixels (so a flat with any normalisation can be used).
+ * mean of the flat's finite positive pixels without `badBits` in the image's mask
+ * ({@link flatScale}; so a flat with any normalisation can be used).
  * Pixels where the flat is ≤ 0 or NaN become NaN (masked later as BAD).
  * @returns the scale used.
  */
-export function divideFlat(mi: MaskedImage<Float32Array>, flat: Image<Float32Array>, scale?: number): number {
+export function divideFlat(mi: MaskedImage<Float32Array>, flat: Image<Float32Array>, scale?: number, badBits = 0): number {
   checkSize(mi, flat, "flat");
   const f = flat.array;
   const fs = flat.stride;
-  const s = scale ?? flatScale(flat);
+  const s = scale ?? flatScale(flat, mi.mask, badBits);
   const im = mi.image.array;
   const vr = mi.variance.array;
   const is = mi.image.stride;

@@ -4,7 +4,8 @@
  * variance), `runIsr` composing them in ip_isr's order, and master-calibration combination.
  */
 export { assembleImage, assembleMask, toDetectorFrame } from "./assemble.js";
-export { type IsrCliLog, isrCommand } from "./cli.js";
+export { calibCommand } from "./calibCli.js";
+export { configTable, type IsrCliLog, isrCommand } from "./cli.js";
 export {
   type CombineInput,
   type CombineOptions,
@@ -16,8 +17,10 @@ export {
 } from "./combine.js";
 export {
   applyGains,
+  checkDarkTimes,
   crosstalkCorrect,
   divideFlat,
+  flatScale,
   linearizeLookupTable,
   linearizePolynomial,
   maskEdges,
@@ -27,6 +30,7 @@ export {
   subtractDark,
 } from "./corrections.js";
 export { defectsFromMaskPixels, maskDefects, rawDefectsToDetector } from "./defects.js";
+export { type FusedCalibration, fusedCalibrate } from "./fused.js";
 export { IsrError, type IsrErrorCode } from "./errors.js";
 export { naturalSplineEval, polyFitEval } from "./fit.js";
 export { type FringeFit, type FringeOptions, fitFringe, subtractFringe } from "./fringe.js";

@@ -64,7 +64,7 @@ export interface IsrCalibs {
   readonly bias?: Image<Float32Array> | null;
   /** Master dark, e⁻ per `darkTime` seconds. */
   readonly dark?: { readonly image: Image<Float32Array>; readonly darkTime: number } | null;
-  /** Master flat (any normalisation; divided by its mean). */
+  /** Master flat (any normalisation; divided by its mean over the pixels that are not defects). */
   readonly flat?: Image<Float32Array> | null;
   /** Fringe frame (e⁻ per unit amplitude; fitted). */
   readonly fringe?: Image<Float32Array> | null;
@@ -219,7 +219,7 @@ export function runIsr(raw: RawCcd, calibs: IsrCalibs = {}, options: IsrOptions 
       applyGains: gains,
       setVariance: doVariance,
       dark: dark ? { image: dark, factor: expDarkTime / darkDarkTime } : undefined,
-      flat: flat ? { image: flat, scale: flatScale(flat) } : undefined,
+      flat: flat ? { image: flat, scale: flatScale(flat, mask, BAD) } : undefined,
       nanBits: doNanMasking || flat ? BAD : 0,
     });
     if (!doNanMasking) nNan = 0;
@@ -254,11 +254,13 @@ export function runIsr(raw: RawCcd, calibs: IsrCalibs = {}, options: IsrOptions 
     }
     lap("linearity+gain+variance");
     maskDefectsEdgesTrails();
+    // normalised over the non-defect pixels, before NaN masking (as the fused path)
+    const flatNorm = flat ? flatScale(flat, mask, BAD) : undefined;
     nNan = doNanMasking ? maskNans(image, mask, BAD) : 0;
     lap("defects+nan+edge+widen");
     if (dark) subtractDark(image, dark, expDarkTime, darkDarkTime);
     if (flat) {
-      divideFlat(mi, flat);
+      divideFlat(mi, flat, flatNorm);
       maskNans(image, mask, BAD);
     }
     lap("dark+flat");

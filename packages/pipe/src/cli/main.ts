@@ -16,6 +16,8 @@ Commands:
   isr --instrument NAME --raw FILE --ccd N [--bias F] [--dark F] [--flat F] [--fringe F]
       [--defects F] [--config F] [-c key=value]... --out FILE
                                      ISR of one raw CCD to an Exposure (electrons)
+  calib bias|dark|flat --instrument NAME --ccd N[,N..]|all [--bias F] [--dark F] --out F RAW...
+                                     master calibration from raw exposures (cp_pipe style)
   demo [--out DIR]                   the main job on built-in data
   config show -p PIPELINE.yaml [-c LABEL:path=value]...   print resolved task configs with docs
   butler create|ingest-raws|query-datasets|query-collections|remove-runs REPO ...
@@ -66,19 +68,23 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`unknown command 'fits ${sub}'`);
     }
     if (cmd === "wcs") return await wcsCommand(sub, args, log);
-    if (cmd === "isr") {
+    if (cmd === "isr" || cmd === "calib") {
       // pipe cannot depend on isr (isr depends on pipe): load it at run time by a non-literal specifier
       const spec = "@skystack/isr";
-      let isr: { isrCommand(argv: string[], log: CliLog): Promise<number> };
+      let isr: {
+        isrCommand(argv: string[], log: CliLog): Promise<number>;
+        calibCommand(argv: string[], log: CliLog): Promise<number>;
+      };
       try {
         isr = (await import(spec)) as typeof isr;
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err?.code === "ERR_MODULE_NOT_FOUND" && err.message.includes(spec))
-          throw new Error(`skystack isr needs the ${spec} package, which is not installed`);
+          throw new Error(`skystack ${cmd} needs the ${spec} package, which is not installed`);
         throw e;
       }
-      return await isr.isrCommand(sub === undefined ? [] : [sub, ...args], log);
+      const rest = sub === undefined ? [] : [sub, ...args];
+      return await (cmd === "isr" ? isr.isrCommand(rest, log) : isr.calibCommand(rest, log));
     }
     if (cmd === "demo") return await demo(sub === undefined ? [] : [sub, ...args], log);
     if (cmd === "config") return await configCmd(sub, args);
