@@ -83,7 +83,9 @@ describe.skipIf(reason !== undefined)("skystack run --executor slurm (real Slurm
     expect(summed[0]!.provenance?.inputs).toHaveLength(3);
   });
 
-  it("a failing quantum fails its array job and Slurm cancels the dependent step", { timeout: 300_000 }, () => {
+  it("a failing quantum fails its array task; the next step runs and blocks only the quanta that needed it", {
+    timeout: 300_000,
+  }, () => {
     const s = skystack(
       "run",
       "-b",
@@ -108,6 +110,8 @@ describe.skipIf(reason !== undefined)("skystack run --executor slurm (real Slurm
     );
     expect(s.status).toBe(1);
     const report = JSON.parse(s.stdout) as { counts: Record<string, number>; results: { id: string; status: string }[] };
-    expect(report.counts).toEqual({ ok: 3, skipped: 0, failed: 3, blocked: 2 });
+    expect(report.counts).toEqual({ ok: 4, skipped: 0, failed: 3, blocked: 1 });
+    expect(report.results.find((x) => x.id === "sum/instrument=TOY,detector=0")?.status).toBe("ok");
+    expect(report.results.find((x) => x.id === "sum/instrument=TOY,detector=1")?.status).toBe("blocked");
   });
 });

@@ -64,7 +64,7 @@ async function checksums(output: string): Promise<Record<string, string>> {
 }
 
 describe("SlurmExecutor with a fake sbatch/squeue", () => {
-  it("submits one array per task chained with afterok + kill-on-invalid-dep, and matches the local executor", async () => {
+  it("submits one array per task chained with afterany, and matches the local executor", async () => {
     const slurm = new SlurmExecutor({ quantaPerJob: 2, pollInterval: 0.05, memoryMB: 500, sbatchArgs: ["--time=10"] });
     const r = await runPipeline({
       repo,
@@ -91,9 +91,7 @@ describe("SlurmExecutor with a fake sbatch/squeue", () => {
       ]),
     );
     expect(sb[0]!.args.some((a) => a.startsWith("--dependency"))).toBe(false);
-    expect(sb[1]!.args).toEqual(
-      expect.arrayContaining(["--array=0-0", `--dependency=afterok:${scale!.jobId}`, "--kill-on-invalid-dep=yes"]),
-    );
+    expect(sb[1]!.args).toEqual(expect.arrayContaining(["--array=0-0", `--dependency=afterany:${scale!.jobId}`]));
     expect(calls().some((c) => c.cmd === "squeue" && c.args.includes("--json"))).toBe(true);
     expect(fakeState().jobs.map((j) => [j.name, j.state, j.tasks])).toEqual([
       ["skystack-scale", "COMPLETED", [0, 0, 0]],
@@ -117,7 +115,7 @@ describe("SlurmExecutor with a fake sbatch/squeue", () => {
     expect(a).toEqual(await checksums("local1"));
   });
 
-  it("a failing array task fails its job; Slurm cancels the dependent job; the rest is reported", async () => {
+  it("a failing quantum fails its array task; downstream only the quanta that needed it are blocked (as local)", async () => {
     const slurm = new SlurmExecutor({ quantaPerJob: 1, pollInterval: 0.05 });
     const r = await runPipeline({
       repo,
@@ -134,15 +132,31 @@ describe("SlurmExecutor with a fake sbatch/squeue", () => {
     expect(r.report.results.find((x) => x.id === "scale/instrument=TOY,exposure=2,detector=1")!.error).toMatch(
       /configured to fail on detector 1/,
     );
-    expect(st["sum/instrument=TOY,detector=0"]).toBe("blocked");
+    // detector 0's sum had all its inputs: it runs; detector 1's is blocked, naming the missing input
+    expect(st["sum/instrument=TOY,detector=0"]).toBe("ok");
     expect(st["sum/instrument=TOY,detector=1"]).toBe("blocked");
-    expect(r.report.counts).toEqual({ ok: 3, skipped: 0, failed: 3, blocked: 2 });
+    expect(r.report.results.find((x) => x.id === "sum/instrument=TOY,detector=1")!.error).toMatch(
+      /^upstream failed: input \w+ scaled@\{.*detector=1.*\} was not produced$/,
+    );
+    expect(r.report.counts).toEqual({ ok: 4, skipped: 0, failed: 3, blocked: 1 });
     const jobs = fakeState().jobs;
     expect(jobs.map((j) => [j.name, j.state])).toEqual([
       ["skystack-scale", "FAILED"],
-      ["skystack-sum", "CANCELLED"],
+      ["skystack-sum", "COMPLETED"],
     ]);
     expect(jobs[0]!.tasks).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(jobs[1]!.tasks).toEqual([0, 0]);
+    // the same counts as the local executor on the same failure
+    const local = await runPipeline({
+      repo,
+      pipeline: PIPELINE,
+      inputs: ["TOY/raw/all"],
+      output: "local-fail",
+      overrides: [{ label: "scale", override: { set: "failOnDetectors=[1]" } }],
+      executor: new LocalExecutor({ mode: "inline" }),
+      log: () => {},
+    });
+    expect(local.report.counts).toEqual(r.report.counts);
   });
 
   it("cancellation scancels every submitted job", async () => {

@@ -1,7 +1,8 @@
 /**
  * Batch job entry point: runs a chunk of one task's quanta from a saved graph and writes one
- * status file per quantum. Exit status 1 if any quantum failed (so `afterok` holds back the next
- * step), 0 otherwise.
+ * status file per quantum (ok, skipped, failed, or blocked when an input an upstream quantum was to
+ * produce is missing). Exit status 1 if any quantum failed (so Slurm shows the array task FAILED),
+ * 0 otherwise; the next step runs either way (afterany) and only its affected quanta are blocked.
  *   node quantum-main.js --graph G --label L --chunk I --chunk-size K --status-dir D
  */
 import { readFileSync } from "node:fs";

@@ -100,10 +100,10 @@ export async function runQuantum(ctx: QuantumContext, q: Quantum): Promise<Quant
       const values: unknown[] = [];
       for (const r of refs) {
         const ref = await butler.findInRun(r.datasetType, r.dataId, r.run);
-        if (!ref)
-          throw new Error(
-            `input ${name}: ${r.datasetType}@{${dataIdKey(r.dataId)}} is missing from run ${r.run}${r.id ? "" : " (its producing quantum did not succeed)"}`,
-          );
+        // an input this graph was to produce (no id at planning time) is missing: upstream failed
+        if (!ref && !r.id)
+          return done("blocked", `upstream failed: input ${name} ${r.datasetType}@{${dataIdKey(r.dataId)}} was not produced`);
+        if (!ref) throw new Error(`input ${name}: ${r.datasetType}@{${dataIdKey(r.dataId)}} is missing from run ${r.run}`);
         if (r.id && ref.id !== r.id)
           throw new Error(`input ${name}: ${r.datasetType}@{${dataIdKey(r.dataId)}} in ${r.run} was replaced since planning`);
         values.push(await butler.get(ref));

@@ -1,8 +1,10 @@
 /**
  * Slurm executor: one job array per pipeline task (each array task runs a chunk of quanta, so a
  * job is coarse enough for Slurm's ~1 s per-task overhead), chained with
- * `--dependency=afterok:<upstream ids> --kill-on-invalid-dep=yes`, polled with `squeue --json`,
- * cancelled with `scancel`. Jobs register their outputs themselves (the file registry is safe for
+ * `--dependency=afterany:<upstream ids>`, polled with `squeue --json`, cancelled with `scancel`.
+ * afterany (not afterok) isolates failures per quantum as the local executor does: the next step
+ * always runs, and only the quanta whose inputs an upstream failure did not produce report
+ * "blocked" (an afterok chain would cancel the whole next array for one failed CCD). Jobs register their outputs themselves (the file registry is safe for
  * concurrent writers on a shared filesystem); afterwards the executor reads the per-quantum status
  * files and checks that every successful quantum's outputs are registered.
  */
@@ -48,7 +50,7 @@ export interface SubmittedJob {
   arrayTasks: number;
   /** Quanta per array task. */
   chunkSize: number;
-  /** Job ids it waits for (afterok). */
+  /** Job ids it waits for (afterany). */
   dependsOn: string[];
 }
 
@@ -162,7 +164,7 @@ export class SlurmExecutor implements Executor {
         `--job-name=skystack-${t.label}`,
         `--array=0-${n - 1}`,
         `--output=${join(submit, "logs", `${encodeName(t.label)}-%A_%a.log`)}`,
-        ...(deps.length > 0 ? [`--dependency=afterok:${deps.join(":")}`, "--kill-on-invalid-dep=yes"] : []),
+        ...(deps.length > 0 ? [`--dependency=afterany:${deps.join(":")}`] : []),
         `--cpus-per-task=${this.options.cpus ?? 1}`,
         `--mem=${this.options.memoryMB ?? 2048}`,
         ...(this.options.sbatchArgs ?? []),
@@ -234,20 +236,14 @@ export class SlurmExecutor implements Executor {
     }
     for (const q of graph.quanta) {
       if (results.has(q.id)) continue;
-      // afterok waits for the whole upstream array: one failed quantum there cancels this job.
-      const upstream = graph.tasks.find((t) => t.label === q.label)?.upstream ?? [];
-      const upstreamBad = graph.quanta.some(
-        (x) => upstream.includes(x.label) && results.get(x.id)?.status !== "ok" && results.get(x.id)?.status !== "skipped",
-      );
+      // no status file: the array task died (node failure, OOM, time limit) or was cancelled
       results.set(q.id, {
         id: q.id,
         label: q.label,
-        status: upstreamBad || cancelled ? "blocked" : "failed",
+        status: cancelled ? "blocked" : "failed",
         error: cancelled
           ? "cancelled"
-          : upstreamBad
-            ? "upstream failed; Slurm cancelled the dependent job"
-            : `job ${jobOf.get(q.label)} ended without running it`,
+          : `job ${jobOf.get(q.label)} ended without running it (see its log in ${join(submit, "logs")})`,
       });
     }
     for (const [id, r] of results) {
