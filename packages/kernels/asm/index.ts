@@ -747,3 +747,5 @@ export function collect(v: usize, n: i32, mn: f64, scale: f64, nb: i32, lut: usi
     }
   }
 }
+export * from "./rice";
+export * from "./stats";

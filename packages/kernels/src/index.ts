@@ -24,6 +24,21 @@ export {
   tryBackend,
 } from "./backend.js";
 export { LANCZOS_SAMPLES, lanczosExact, lanczosTable } from "./lanczos.js";
+export {
+  BAND_BYTES as RICE_BAND_BYTES,
+  loadRiceWasm,
+  type RiceDecodeJob,
+  type RiceDecodeTarget,
+  type RiceEncoded,
+  type RiceEncodeJob,
+  type RiceEncodeSource,
+  type RiceFailure,
+  type RiceFailureCode,
+  type RiceParams,
+  type RiceWasm,
+  riceWasm,
+  riceWasmUnavailableReason,
+} from "./rice.js";
 export { createTsBackend, KERNEL_NAMES } from "./ts/backend.js";
 export { cellEdges, interpolant } from "./ts/background.js";
 export { gaussianKernel1d } from "./ts/common.js";

@@ -1,5 +1,14 @@
 import { gunzipSync } from "node:zlib";
-import { CodecError, dequantizeTile, gzip2Unshuffle, hcompressDecode, plioDecode, riceDecode } from "./compress/index.js";
+import {
+  CodecError,
+  dequantizeTile,
+  gzip2Unshuffle,
+  hcompressDecode,
+  plioDecode,
+  riceDecode,
+  riceDecodeTiles,
+  riceWasmAvailable,
+} from "./compress/index.js";
 import { FitsError, type FitsErrorLocation } from "./errors.js";
 import type { FitsFile, FitsImageData, ReadImageOptions } from "./file.js";
 import type { HduInfo } from "./hdu.js";
@@ -24,29 +33,30 @@ interface TileRef {
 /** Gap (bytes) below which neighbouring tiles are fetched in one read. */
 const MERGE_GAP = 1 << 16;
 
-function readDescriptor(row: DataView, col: TiledColumn): { count: number; offset: number } {
+function readDescriptor(view: DataView, at: number, col: TiledColumn): { count: number; offset: number } {
   if (col.format.varLength === "Q") {
-    const count = Number(row.getBigInt64(col.offset));
-    const offset = Number(row.getBigInt64(col.offset + 8));
+    const count = Number(view.getBigInt64(at + col.offset));
+    const offset = Number(view.getBigInt64(at + col.offset + 8));
     return { count, offset };
   }
-  return { count: row.getInt32(col.offset), offset: row.getInt32(col.offset + 4) };
+  return { count: view.getInt32(at + col.offset), offset: view.getInt32(at + col.offset + 4) };
 }
 
-function readScalar(row: DataView, col: TiledColumn): number {
+function readScalar(view: DataView, at: number, col: TiledColumn): number {
+  const o = at + col.offset;
   switch (col.format.code) {
     case "D":
-      return row.getFloat64(col.offset);
+      return view.getFloat64(o);
     case "E":
-      return row.getFloat32(col.offset);
+      return view.getFloat32(o);
     case "J":
-      return row.getInt32(col.offset);
+      return view.getInt32(o);
     case "K":
-      return Number(row.getBigInt64(col.offset));
+      return Number(view.getBigInt64(o));
     case "I":
-      return row.getInt16(col.offset);
+      return view.getInt16(o);
     default:
-      return row.getUint8(col.offset);
+      return view.getUint8(o);
   }
 }
 
@@ -107,7 +117,8 @@ export async function readCompressedImage(file: FitsFile, hdu: HduInfo, options:
   }
   const tableBytes = await file.readData(hdu, rmin * layout.rowBytes, (rmax - rmin + 1) * layout.rowBytes);
   const heapSize = hdu.dataSize - layout.heapOffset;
-  const refs = rowsNeeded.map((r) => tileRef(tableBytes, (r - rmin) * layout.rowBytes, r, layout, heapSize, where));
+  const tableView = new DataView(tableBytes.buffer, tableBytes.byteOffset, tableBytes.byteLength);
+  const refs = rowsNeeded.map((r) => tileRef(tableView, (r - rmin) * layout.rowBytes, r, layout, heapSize, where));
 
   // Fetch heap bytes in merged spans.
   const order = refs.map((_, i) => i).sort((x, y) => refs[x]!.heapOffset - refs[y]!.heapOffset);
@@ -140,7 +151,25 @@ export async function readCompressedImage(file: FitsFile, hdu: HduInfo, options:
   const outStrides: number[] = [1];
   for (let a = 1; a < nd; a++) outStrides.push(outStrides[a - 1]! * sec.shape[a - 1]!);
   const dims2 = [0, 0];
+  const batched =
+    nd <= 2
+      ? riceBatch(
+          layout,
+          decoder,
+          refs,
+          tileBytes,
+          tileIndices,
+          sec,
+          target,
+          targetScaling,
+          flipUint16 ? (out as Uint16Array) : undefined,
+        )
+      : "no";
+  if (batched === "done") return { data: out, shape: sec.shape, bitpix: layout.zbitpix, header };
+  const preDecoded = typeof batched === "function" ? batched : undefined;
+  const handled = batched instanceof Uint8Array ? batched : undefined;
   for (let k = 0; k < refs.length; k++) {
+    if (handled?.[k]) continue;
     const t = tileIndices[k]!;
     if (nd === 2) {
       // The common case, without per-tile arrays: 2-d tiles copied row by row.
@@ -162,7 +191,8 @@ export async function readCompressedImage(file: FitsFile, hdu: HduInfo, options:
         (target instanceof Float32Array || target instanceof Float64Array)
           ? target.subarray(dst, dst + dims2[0]! * dims2[1]!)
           : undefined;
-      const values = decoder.decode(refs[k]!, tileBytes[k]!, dims2, direct);
+      const pre = preDecoded?.(k, direct);
+      const values = pre ?? decoder.decode(refs[k]!, tileBytes[k]!, dims2, direct);
       if (direct && values.buffer === direct.buffer && values.byteOffset === direct.byteOffset) continue;
       scatter2d(
         values,
@@ -182,33 +212,180 @@ export async function readCompressedImage(file: FitsFile, hdu: HduInfo, options:
     }
     const tileStart = t.map((ti, a) => ti * layout.tileShape[a]!);
     const tileDims = t.map((_, a) => Math.min(layout.tileShape[a]!, layout.shape[a]! - tileStart[a]!));
-    const values = decoder.decode(refs[k]!, tileBytes[k]!, tileDims);
+    const values = preDecoded?.(k) ?? decoder.decode(refs[k]!, tileBytes[k]!, tileDims);
     scatter(values, tileStart, tileDims, sec.start, sec.shape, outStrides, target, targetScaling, decoder.isFloat);
   }
   if (flipUint16) flipSignBits16(out as Uint16Array);
   return { data: out, shape: sec.shape, bitpix: layout.zbitpix, header };
 }
 
+/** Pixels decoded per wasm call on the chunked path (quantized floats, scaled integers). */
+const RICE_CHUNK_PIXELS = 1 << 18;
+
+/**
+ * The batched RICE_1 path (WebAssembly codec, 1-d and 2-d images). "no": not applicable, decode tile
+ * by tile. "done": every tile was decoded straight into the output (integers without scaling;
+ * unsigned 16-bit ones with the sign flip, so `uint16` is the caller's Uint16Array output). Else a
+ * function giving tile k's decoded values (groups of tiles are decoded into an int32 chunk as k
+ * advances; tiles are asked for in order), or undefined for tiles stored in another column.
+ */
+function riceBatch(
+  layout: TiledLayout,
+  decoder: TileDecoder,
+  refs: TileRef[],
+  tileBytes: Uint8Array[],
+  tileIndices: number[][],
+  sec: { start: number[]; shape: number[] },
+  target: FitsPixelArray,
+  targetScaling: ReturnType<typeof pixelScaling>,
+  uint16: Uint16Array | undefined,
+):
+  | "no"
+  | "done"
+  | Uint8Array
+  | ((k: number, direct?: Float32Array | Float64Array) => Int32Array | Float32Array | Float64Array | undefined) {
+  if (layout.compression !== "RICE_1" && layout.compression !== "RICE_ONE") return "no";
+  if (layout.zbitpix === 64 || (decoder.isFloat && layout.quantize === "NONE")) return "no";
+  if (!riceWasmAvailable()) return "no";
+  const quantized = decoder.isFloat;
+  const blockSize = Number(layout.params.get("BLOCKSIZE") ?? 32);
+  const bytepix = Number(layout.params.get("BYTEPIX") ?? (quantized ? 4 : Math.abs(layout.zbitpix) / 8));
+  // Bad parameters: the tile-by-tile path raises the errors.
+  if ((bytepix !== 1 && bytepix !== 2 && bytepix !== 4) || !Number.isInteger(blockSize) || blockSize < 1 || blockSize > 65536)
+    return "no";
+  const nd = layout.shape.length;
+  const W = layout.shape[0]!;
+  const H = nd === 2 ? layout.shape[1]! : 1;
+  const tsx = layout.tileShape[0]!;
+  const tsy = nd === 2 ? layout.tileShape[1]! : 1;
+  const sx0 = sec.start[0]!;
+  const sy0 = nd === 2 ? sec.start[1]! : 0;
+  const sw = sec.shape[0]!;
+  const sh = nd === 2 ? sec.shape[1]! : 1;
+  const n = refs.length;
+  const allCompressed = refs.every((r) => r.column === "compressed");
+  const out = uint16 ?? target;
+  // Integers straight into the output. Unsigned 16-bit ones get the sign flip in wasm, so every
+  // tile must go through it (the tile-by-tile loop leaves the flip to a final pass).
+  const directOut =
+    !quantized &&
+    (uint16 !== undefined
+      ? allCompressed
+      : targetScaling.kind === "raw" &&
+        (target instanceof Int16Array || target instanceof Int32Array || target instanceof Uint8Array));
+  // Quantized float32 tiles are decoded and dequantized in wasm straight into the output; tiles
+  // stored in another column (GZIP_COMPRESSED_DATA) are left to the tile-by-tile loop.
+  const directFloat =
+    quantized &&
+    targetScaling.kind === "raw" &&
+    target instanceof Float32Array &&
+    layout.zblankColumn === undefined &&
+    (layout.quantize === "NO_DITHER" || layout.quantize === "SUBTRACTIVE_DITHER_1" || layout.quantize === "SUBTRACTIVE_DITHER_2");
+  if (directOut || directFloat) {
+    const sel: number[] = [];
+    for (let k = 0; k < n; k++) if (refs[k]!.column === "compressed") sel.push(k);
+    const m = sel.length;
+    const place = new Int32Array(6 * m);
+    const tiles = new Array<Uint8Array>(m);
+    for (let i = 0; i < m; i++) {
+      const k = sel[i]!;
+      tiles[i] = tileBytes[k]!;
+      const t = tileIndices[k]!;
+      const x0 = t[0]! * tsx;
+      const y0 = nd === 2 ? t[1]! * tsy : 0;
+      const tw = Math.min(tsx, W - x0);
+      const th = Math.min(tsy, H - y0);
+      const xlo = Math.max(x0, sx0);
+      const xhi = Math.min(x0 + tw, sx0 + sw);
+      const ylo = Math.max(y0, sy0);
+      const yhi = Math.min(y0 + th, sy0 + sh);
+      const q = 6 * i;
+      place[q] = tw * th;
+      place[q + 1] = tw;
+      place[q + 2] = (ylo - y0) * tw + (xlo - x0);
+      place[q + 3] = Math.max(0, xhi - xlo);
+      place[q + 4] = Math.max(0, yhi - ylo);
+      place[q + 5] = (ylo - sy0) * sw + (xlo - sx0);
+    }
+    const dq = directFloat
+      ? {
+          method: layout.quantize as "NO_DITHER" | "SUBTRACTIVE_DITHER_1" | "SUBTRACTIVE_DITHER_2",
+          zscale: Float64Array.from(sel, (k) => refs[k]!.zscale),
+          zzero: Float64Array.from(sel, (k) => refs[k]!.zzero),
+          tileIndex: Int32Array.from(sel, (k) => refs[k]!.row),
+          ditherSeed: layout.ditherSeed,
+          nullValue: layout.zblank,
+        }
+      : undefined;
+    const f = riceDecodeTiles(
+      tiles,
+      place,
+      sw,
+      out as Int32Array | Int16Array | Uint16Array | Uint8Array | Float32Array,
+      bytepix,
+      blockSize,
+      "wasm",
+      dq,
+    );
+    if (f) decoder.failTile(refs[sel[f.tile]!]!, f.error);
+    if (m === n) return "done";
+    const handled = new Uint8Array(n);
+    for (const k of sel) handled[k] = 1;
+    return handled;
+  }
+  // Chunked: groups of whole tiles decoded into an int32 chunk, then finished per tile.
+  let chunk = new Int32Array(0);
+  const offs = new Int32Array(n);
+  let groupEnd = 0;
+  return (k, direct) => {
+    const ref = refs[k]!;
+    if (ref.column !== "compressed") return undefined;
+    if (k >= groupEnd) {
+      const tiles: Uint8Array[] = [];
+      const places: number[] = [];
+      const members: number[] = [];
+      let total = 0;
+      let j = k;
+      for (; j < n && (j === k || total < RICE_CHUNK_PIXELS); j++) {
+        if (refs[j]!.column !== "compressed") continue;
+        const t = tileIndices[j]!;
+        const tw = Math.min(tsx, W - t[0]! * tsx);
+        const th = nd === 2 ? Math.min(tsy, H - t[1]! * tsy) : 1;
+        const npix = tw * th;
+        places.push(npix, npix, 0, npix, 1, total);
+        tiles.push(tileBytes[j]!);
+        members.push(j);
+        offs[j] = total;
+        total += npix;
+      }
+      groupEnd = j;
+      if (chunk.length < total) chunk = new Int32Array(total);
+      const f = riceDecodeTiles(tiles, Int32Array.from(places), total, chunk, bytepix, blockSize, "wasm");
+      if (f) decoder.failTile(refs[members[f.tile]!]!, f.error);
+    }
+    const t = tileIndices[k]!;
+    const npix = Math.min(tsx, W - t[0]! * tsx) * (nd === 2 ? Math.min(tsy, H - t[1]! * tsy) : 1);
+    return decoder.fromInts(ref, chunk.subarray(offs[k]!, offs[k]! + npix), npix, direct);
+  };
+}
+
+const TILE_COLUMNS = ["compressed", "gzip", "uncompressed"] as const;
+
 function tileRef(
-  table: Uint8Array,
+  view: DataView,
   rowOffset: number,
   row: number,
   layout: TiledLayout,
   heapSize: number,
   where: FitsErrorLocation,
 ): TileRef {
-  const view = new DataView(table.buffer, table.byteOffset + rowOffset, layout.rowBytes);
-  const zscale = layout.zscaleColumn ? readScalar(view, layout.zscaleColumn) : (layout.zscale ?? 1);
-  const zzero = layout.zzeroColumn ? readScalar(view, layout.zzeroColumn) : (layout.zzero ?? 0);
-  const zblank = layout.zblankColumn ? readScalar(view, layout.zblankColumn) : layout.zblank;
-  const candidates: [TileRef["column"], TiledColumn | undefined][] = [
-    ["compressed", layout.compressed],
-    ["gzip", layout.gzipCompressed],
-    ["uncompressed", layout.uncompressed],
-  ];
-  for (const [column, col] of candidates) {
+  const zscale = layout.zscaleColumn ? readScalar(view, rowOffset, layout.zscaleColumn) : (layout.zscale ?? 1);
+  const zzero = layout.zzeroColumn ? readScalar(view, rowOffset, layout.zzeroColumn) : (layout.zzero ?? 0);
+  const zblank = layout.zblankColumn ? readScalar(view, rowOffset, layout.zblankColumn) : layout.zblank;
+  for (const column of TILE_COLUMNS) {
+    const col = column === "compressed" ? layout.compressed : column === "gzip" ? layout.gzipCompressed : layout.uncompressed;
     if (!col) continue;
-    const d = readDescriptor(view, col);
+    const d = readDescriptor(view, rowOffset, col);
     if (d.count === 0) continue;
     const length = d.count * heapElementSize(col);
     if (d.count < 0 || d.offset < 0 || d.offset + length > heapSize) {
@@ -239,6 +416,47 @@ class TileDecoder {
   ) {
     this.isFloat = layout.zbitpix < 0;
     this.floats = layout.zbitpix === -64 ? new Float64Array(0) : new Float32Array(0);
+  }
+
+  /** Throws the FitsError for tile `ref` failing with `e` (as {@link decode} does). */
+  failTile(ref: TileRef, e: unknown): never {
+    return this.fail(ref, e);
+  }
+
+  /**
+   * Finishes a tile whose integers were decoded elsewhere (the batched RICE path): dequantizes
+   * quantized floats (into `direct` when given and of the tile's size), returns integers as they are.
+   */
+  fromInts(
+    ref: TileRef,
+    ints: Int32Array,
+    n: number,
+    direct?: Float32Array | Float64Array,
+  ): Int32Array | Float32Array | Float64Array {
+    if (!this.isFloat) return ints;
+    try {
+      return this.dequantize(ref, ints, n, direct);
+    } catch (e) {
+      return this.fail(ref, e);
+    }
+  }
+
+  private dequantize(
+    ref: TileRef,
+    ints: Int32Array,
+    n: number,
+    direct?: Float32Array | Float64Array,
+  ): Float32Array | Float64Array {
+    const floats = direct && direct.length === n ? direct : this.floatBuffer(n);
+    dequantizeTile(ints, n, floats, {
+      zscale: ref.zscale,
+      zzero: ref.zzero,
+      method: this.layout.quantize as "NO_DITHER" | "SUBTRACTIVE_DITHER_1" | "SUBTRACTIVE_DITHER_2",
+      tileIndex: ref.row,
+      ditherSeed: this.layout.ditherSeed,
+      ...(ref.zblank !== undefined ? { nullValue: ref.zblank } : {}),
+    });
+    return floats.subarray(0, n);
   }
 
   private fail(ref: TileRef, e: unknown): never {
@@ -330,16 +548,7 @@ class TileDecoder {
         }
       }
       if (!quantized) return ints.subarray(0, n);
-      const floats = direct && direct.length === n ? direct : this.floatBuffer(n);
-      dequantizeTile(ints, n, floats, {
-        zscale: ref.zscale,
-        zzero: ref.zzero,
-        method: L.quantize as "NO_DITHER" | "SUBTRACTIVE_DITHER_1" | "SUBTRACTIVE_DITHER_2",
-        tileIndex: ref.row,
-        ditherSeed: L.ditherSeed,
-        ...(ref.zblank !== undefined ? { nullValue: ref.zblank } : {}),
-      });
-      return floats.subarray(0, n);
+      return this.dequantize(ref, ints, n, direct);
     } catch (e) {
       return this.fail(ref, e);
     }

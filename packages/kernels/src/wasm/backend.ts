@@ -27,6 +27,7 @@ import { checkPlanes, KernelError, type Planes } from "../types.js";
 import { Arena } from "./arena.js";
 import { loadWasmBytes } from "./load.js";
 import { type WasmCall, WasmPool } from "./pool.js";
+import { BOX_STATS_MIN, boxStatistics } from "./statistics.js";
 import { type WasmModule, wasmApi } from "./wasm-types.js";
 
 const NO_DATA = 1 << 8;
@@ -431,6 +432,12 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     if (wts && wts.length < sp) throw new KernelError("region.weights", "is shorter than the image");
     const scope = new Scope();
     try {
+      if (!region?.indices && !wts && nanSafe && box.width * box.height >= BOX_STATS_MIN) {
+        // Large boxes: histogram order statistics and SIMD clip passes over the pixels in place.
+        const img = scope.input(src.image, sp);
+        const msk = src.mask ? scope.input(src.mask, sp) : 0;
+        return await boxStatistics({ X, arena, runJobs, threads }, { img, msk, stride: src.stride, ...box, andMask, k, numIter });
+      }
       const total = region?.indices ? region.indices.length : box.width * box.height;
       const img = scope.input(src.image, sp);
       const msk = src.mask ? scope.input(src.mask, sp) : 0;

@@ -19,4 +19,12 @@ export {
   ZERO_VALUE,
 } from "./quantize.js";
 export { riceDecode, riceEncode } from "./rice.js";
+export {
+  type RiceBatchFailure,
+  type RiceCodecChoice,
+  type RiceEncodedTiles,
+  riceDecodeTiles,
+  riceEncodeTiles,
+  riceWasmAvailable,
+} from "./rice-batch.js";
 export { gzip2Shuffle, gzip2Unshuffle } from "./shuffle.js";

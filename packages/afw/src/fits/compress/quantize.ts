@@ -533,6 +533,10 @@ export function dequantizeTile(ints: Int32Array, n: number, out: Float32Array | 
   const starts = randomStarts!;
   let iseed = (opts.tileIndex + opts.ditherSeed - 1) % N_RANDOM;
   let nextrand = starts[iseed]!;
+  if (!dither2 && out instanceof Float32Array) {
+    dequantizeDither1F32(ints, n, out, scale, zero, hasNull, nullValue, r, starts, iseed);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const v = ints[i]!;
     if (hasNull && v === nullValue) {
@@ -543,6 +547,45 @@ export function dequantizeTile(ints: Int32Array, n: number, out: Float32Array | 
       out[i] = (v - r[nextrand]! + 0.5) * scale + zero;
     }
     nextrand++;
+    if (nextrand === N_RANDOM) {
+      iseed++;
+      if (iseed === N_RANDOM) iseed = 0;
+      nextrand = starts[iseed]!;
+    }
+  }
+}
+
+/**
+ * SUBTRACTIVE_DITHER_1 into float32, the common case of {@link dequantizeTile}, with the same
+ * arithmetic: monomorphic, and in runs between wraps of the random index (no per-pixel wrap test).
+ */
+function dequantizeDither1F32(
+  ints: Int32Array,
+  n: number,
+  out: Float32Array,
+  scale: number,
+  zero: number,
+  hasNull: boolean,
+  nullValue: number,
+  r: Float32Array,
+  starts: Int32Array,
+  iseed0: number,
+): void {
+  let iseed = iseed0;
+  let nextrand = starts[iseed]!;
+  let i = 0;
+  while (i < n) {
+    const end = i + Math.min(n - i, N_RANDOM - nextrand);
+    let j = nextrand;
+    if (hasNull) {
+      for (; i < end; i++, j++) {
+        const v = ints[i]!;
+        out[i] = v === nullValue ? Number.NaN : (v - r[j]! + 0.5) * scale + zero;
+      }
+    } else {
+      for (; i < end; i++, j++) out[i] = (ints[i]! - r[j]! + 0.5) * scale + zero;
+    }
+    nextrand = j;
     if (nextrand === N_RANDOM) {
       iseed++;
       if (iseed === N_RANDOM) iseed = 0;
