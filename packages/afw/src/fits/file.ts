@@ -46,6 +46,27 @@ export type ChecksumStatus = "ok" | "bad" | "absent";
 const READ_CHUNK = 4 << 20;
 
 /**
+ * The unsigned conventions (BZERO = 2^(n-1)) are a flip of each value's top bit, as a 32-bit word
+ * pattern: applied to whole words it is ~10x faster than converting value by value. (Patterns for
+ * little-endian hosts; big-endian ones take the general path.)
+ */
+const SIGN_FLIP: Partial<Record<string, number>> =
+  new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? { int8: 0x80808080, uint16: 0x80008000, uint32: 0x80000000 } : {};
+
+/** XORs every 32-bit word of `bytes` (native order, length a multiple of the element size) with `pattern`. */
+function flipSignBits(bytes: Uint8Array, pattern: number): void {
+  const words = bytes.byteLength >>> 2;
+  const aligned = (bytes.byteOffset & 3) === 0;
+  if (aligned) {
+    const w = new Int32Array(bytes.buffer, bytes.byteOffset, words);
+    const p = pattern | 0;
+    for (let i = 0; i < words; i++) w[i] = w[i]! ^ p;
+  }
+  // the tail (and unaligned views) byte by byte; the pattern's bytes are the same in either order
+  for (let i = aligned ? words * 4 : 0; i < bytes.byteLength; i++) bytes[i] = bytes[i]! ^ ((pattern >>> (8 * (i & 3))) & 0xff);
+}
+
+/**
  * A FITS file opened for reading. HDUs are discovered lazily: asking for HDU 3 reads the headers
  * of HDUs 0-3 and nothing else; data are read only when asked for, and only the bytes needed.
  *
@@ -214,8 +235,9 @@ export class FitsFile {
     const prefetched = this.source.size === undefined ? await this.readData(hdu, 0, hdu.dataSize) : undefined;
     const out = allocPhysical(scaling, total);
     const nx = shape[0]!;
+    const flip = SIGN_FLIP[scaling.kind];
     if (
-      scaling.kind === "raw" &&
+      (scaling.kind === "raw" || flip !== undefined) &&
       prefetched === undefined &&
       this.source.readInto !== undefined &&
       sec.shape[0] === nx &&
@@ -226,9 +248,14 @@ export class FitsFile {
       const dst = new Uint8Array(out.buffer, out.byteOffset, total * bytesPer);
       const got = await this.source.readInto(hdu.dataOffset + firstLine * nx * bytesPer, dst);
       if (got < dst.length) {
-        throw new FitsError("TRUNCATED", `file ends inside the data (declared ${hdu.dataSize} bytes at offset ${hdu.dataOffset})`, where);
+        throw new FitsError(
+          "TRUNCATED",
+          `file ends inside the data (declared ${hdu.dataSize} bytes at offset ${hdu.dataOffset})`,
+          where,
+        );
       }
       if (bytesPer > 1) swapInPlace(dst, bytesPer);
+      if (flip !== undefined) flipSignBits(dst, flip);
       return { data: out, shape: sec.shape, bitpix, header: h };
     }
     const rowLen = sec.shape[0]!;
