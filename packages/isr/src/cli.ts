@@ -4,17 +4,10 @@
  * isr); the instrument package is loaded dynamically too (isr cannot depend on obs packages).
  */
 import { parseArgs } from "node:util";
-import {
-  encodeBinTable,
-  FitsFile,
-  type Header,
-  type Image,
-  type RawHdu,
-  writeExposure,
-} from "@skystack/afw";
+import { encodeBinTable, FitsFile, type Header, type Image, type RawHdu, writeExposure } from "@skystack/afw";
 import { applyOverrides, ConfigError, type ConfigOverride } from "@skystack/pipe";
-import { IsrConfig, type IsrConfigValue, IsrTask } from "./isrTask.js";
 import { loadInstrument } from "./instrumentModule.js";
+import { IsrConfig, type IsrConfigValue, IsrTask } from "./isrTask.js";
 import type { IsrCalibs } from "./runIsr.js";
 
 /** Where the command writes its messages (pipe's CliLog satisfies it). */

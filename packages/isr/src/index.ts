@@ -30,10 +30,10 @@ export {
   subtractDark,
 } from "./corrections.js";
 export { defectsFromMaskPixels, maskDefects, rawDefectsToDetector } from "./defects.js";
-export { type FusedCalibration, fusedCalibrate } from "./fused.js";
 export { IsrError, type IsrErrorCode } from "./errors.js";
 export { naturalSplineEval, polyFitEval } from "./fit.js";
 export { type FringeFit, type FringeOptions, fitFringe, subtractFringe } from "./fringe.js";
+export { type FusedCalibration, fusedCalibrate } from "./fused.js";
 export { type InterpolateOptions, interpolateOverMask } from "./interpolate.js";
 export {
   FringeConfig,

@@ -24,8 +24,8 @@ import {
 import { assembleImage, toDetectorFrame } from "./assemble.js";
 import {
   applyGains,
-  crosstalkCorrect,
   checkDarkTimes,
+  crosstalkCorrect,
   divideFlat,
   flatScale,
   linearizeLookupTable,
@@ -37,9 +37,9 @@ import {
   subtractDark,
 } from "./corrections.js";
 import { maskDefects } from "./defects.js";
-import { fusedCalibrate } from "./fused.js";
 import { IsrError } from "./errors.js";
 import { type FringeFit, type FringeOptions, fitFringe, subtractFringe } from "./fringe.js";
+import { fusedCalibrate } from "./fused.js";
 import { interpolateOverMask } from "./interpolate.js";
 import { type OverscanOptions, type OverscanResult, overscanCorrectAmplifier } from "./overscan.js";
 import { flagRawPositions, thresholdPositions, widenSaturationTrails } from "./saturation.js";

@@ -10,7 +10,11 @@ describe("flat normalisation", () => {
     for (let y = 0; y < 30; y++) flat.array[y * 80 + 13] = 50; // hot column
     const raw = new Image(new Float32Array(96 * 34).fill(1000), 96, 34);
     const defects = [new Box2I(13, 0, 13, 29)];
-    const r = runIsr({ image: raw, detector: det }, { flat, defects }, { doSaturation: false, doOverscan: false, doInterpolate: false });
+    const r = runIsr(
+      { image: raw, detector: det },
+      { flat, defects },
+      { doSaturation: false, doOverscan: false, doInterpolate: false },
+    );
     // gain 1.5 (amp A), no overscan or bias: 1000 ADU × 1.5 / (flat 2 / scale 2); with the hot column in
     // the mean the scale would be 2.6 and every good pixel 1950 e
     const im = r.exposure.image;

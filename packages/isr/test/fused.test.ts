@@ -38,18 +38,20 @@ describe("fused calibration pass", () => {
     it(`equals the step-by-step ISR bit for bit (${variant.name})`, () => {
       const s = scenario(7);
       const run = (fuse: boolean) =>
-        runIsr(
-          { image: s.raw.clone(), detector: s.det, visitInfo: null },
-          s.calibs,
-          { ...variant.opts, fuseCalibration: fuse, doInterpolate: false, overscan: { fitType: "MEDIAN_PER_ROW" } },
-        );
+        runIsr({ image: s.raw.clone(), detector: s.det, visitInfo: null }, s.calibs, {
+          ...variant.opts,
+          fuseCalibration: fuse,
+          doInterpolate: false,
+          overscan: { fitType: "MEDIAN_PER_ROW" },
+        });
       // visitInfo is null: the dark needs a dark time, so give it through a minimal VisitInfo-like object
       const withDark = (fuse: boolean) =>
-        runIsr(
-          { image: s.raw.clone(), detector: s.det, visitInfo: { darkTime: 30 } as never },
-          s.calibs,
-          { ...variant.opts, fuseCalibration: fuse, doInterpolate: false, overscan: { fitType: "MEDIAN_PER_ROW" } },
-        );
+        runIsr({ image: s.raw.clone(), detector: s.det, visitInfo: { darkTime: 30 } as never }, s.calibs, {
+          ...variant.opts,
+          fuseCalibration: fuse,
+          doInterpolate: false,
+          overscan: { fitType: "MEDIAN_PER_ROW" },
+        });
       expect(() => run(true)).toThrow(/dark time/);
       const a = withDark(true);
       const b = withDark(false);
