@@ -5,107 +5,7 @@
 // split, so results are bit-identical across thread counts.
 
 // ---------------------------------------------------------------- convolution
-/** Horizontal pass: dst[y*DS + x] = Σ_i k[i] * src[y*S + x + i] for x in [0, gw), rows [y0, y1). */
-export function convRows(src: usize, S: i32, dst: usize, DS: i32, k: usize, klen: i32, gw: i32, y0: i32, y1: i32): void {
-  for (let y = y0; y < y1; y++) {
-    const srow = src + ((<usize>y * <usize>S) << 2);
-    const drow = dst + ((<usize>y * <usize>DS) << 2);
-    let x = 0;
-    for (; x + 8 <= gw; x += 8) {
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      const p = srow + (<usize>x << 2);
-      for (let i = 0; i < klen; i++) {
-        const kv = f32x4.splat(load<f32>(k + (<usize>i << 2)));
-        const q = p + (<usize>i << 2);
-        a0 = f32x4.add(a0, f32x4.mul(kv, v128.load(q)));
-        a1 = f32x4.add(a1, f32x4.mul(kv, v128.load(q, 16)));
-      }
-      v128.store(drow + (<usize>x << 2), a0);
-      v128.store(drow + (<usize>x << 2), a1, 16);
-    }
-    for (; x < gw; x++) {
-      let s: f32 = 0;
-      const p = srow + (<usize>x << 2);
-      for (let i = 0; i < klen; i++) s = s + load<f32>(k + (<usize>i << 2)) * load<f32>(p + (<usize>i << 2));
-      store<f32>(drow + (<usize>x << 2), s);
-    }
-  }
-}
-
-/** Vertical pass: dst[y*DS + x] = Σ_j k[j] * tmp[(y - cy + j)*TS + x] for x in [0, gw), rows [y0, y1). */
-export function convCols(tmp: usize, TS: i32, dst: usize, DS: i32, k: usize, klen: i32, cy: i32, gw: i32, y0: i32, y1: i32): void {
-  for (let y = y0; y < y1; y++) {
-    const drow = dst + ((<usize>y * <usize>DS) << 2);
-    const top = tmp + ((<usize>(y - cy) * <usize>TS) << 2);
-    const rowBytes = <usize>TS << 2;
-    let x = 0;
-    for (; x + 8 <= gw; x += 8) {
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      let p = top + (<usize>x << 2);
-      for (let j = 0; j < klen; j++) {
-        const kv = f32x4.splat(load<f32>(k + (<usize>j << 2)));
-        a0 = f32x4.add(a0, f32x4.mul(kv, v128.load(p)));
-        a1 = f32x4.add(a1, f32x4.mul(kv, v128.load(p, 16)));
-        p += rowBytes;
-      }
-      v128.store(drow + (<usize>x << 2), a0);
-      v128.store(drow + (<usize>x << 2), a1, 16);
-    }
-    for (; x < gw; x++) {
-      let s: f32 = 0;
-      let p = top + (<usize>x << 2);
-      for (let j = 0; j < klen; j++) {
-        s = s + load<f32>(k + (<usize>j << 2)) * load<f32>(p);
-        p += rowBytes;
-      }
-      store<f32>(drow + (<usize>x << 2), s);
-    }
-  }
-}
-
-/** Mask smear, horizontal: dst[y*DS + x] = OR_i (nz[i] & m[y*S + x + i]); nz[i] = -1 where the tap is non-zero, else 0. */
-export function orRows(m: usize, S: i32, dst: usize, DS: i32, nz: usize, klen: i32, gw: i32, y0: i32, y1: i32): void {
-  for (let y = y0; y < y1; y++) {
-    const srow = m + ((<usize>y * <usize>S) << 2);
-    const drow = dst + ((<usize>y * <usize>DS) << 2);
-    let x = 0;
-    for (; x + 4 <= gw; x += 4) {
-      let a = i32x4.splat(0);
-      const p = srow + (<usize>x << 2);
-      for (let i = 0; i < klen; i++) a = v128.or(a, v128.and(i32x4.splat(load<i32>(nz + (<usize>i << 2))), v128.load(p + (<usize>i << 2))));
-      v128.store(drow + (<usize>x << 2), a);
-    }
-    for (; x < gw; x++) {
-      let a: i32 = 0;
-      const p = srow + (<usize>x << 2);
-      for (let i = 0; i < klen; i++) a |= load<i32>(nz + (<usize>i << 2)) & load<i32>(p + (<usize>i << 2));
-      store<i32>(drow + (<usize>x << 2), a);
-    }
-  }
-}
-
-/** Mask smear, vertical, then NO_DATA where the convolved image is NaN: out[y*DS + x] (image img at the same offsets). */
-export function orCols(tmp: usize, TS: i32, dst: usize, img: usize, DS: i32, nz: usize, klen: i32, cy: i32, gw: i32, y0: i32, y1: i32, noData: i32): void {
-  const rowBytes = <usize>TS << 2;
-  for (let y = y0; y < y1; y++) {
-    const drow = dst + ((<usize>y * <usize>DS) << 2);
-    const irow = img + ((<usize>y * <usize>DS) << 2);
-    const top = tmp + ((<usize>(y - cy) * <usize>TS) << 2);
-    for (let x = 0; x < gw; x++) {
-      let a: i32 = 0;
-      let p = top + (<usize>x << 2);
-      for (let j = 0; j < klen; j++) {
-        a |= load<i32>(nz + (<usize>j << 2)) & load<i32>(p);
-        p += rowBytes;
-      }
-      const v = load<f32>(irow + (<usize>x << 2));
-      if (v != v) a |= noData;
-      store<i32>(drow + (<usize>x << 2), a);
-    }
-  }
-}
+// Separable convolution: asm/conv.ts (convSep, orSep, ringBytes).
 
 /** General 2-D correlation for rows [y0, y1) of the good region (offsets already applied by the caller). */
 export function conv2dRows(src: usize, S: i32, dst: usize, DS: i32, k: usize, kw: i32, kh: i32, gw: i32, y0: i32, y1: i32): void {
@@ -747,5 +647,6 @@ export function collect(v: usize, n: i32, mn: f64, scale: f64, nb: i32, lut: usi
     }
   }
 }
+export * from "./conv";
 export * from "./rice";
 export * from "./stats";
