@@ -41,6 +41,8 @@ export function fusedCalibrate(mi: MaskedImage<Float32Array>, detector: Detector
   const useGain = cal.applyGains;
   const setVar = cal.setVariance;
   const fr = Math.fround;
+  // every step on (the usual full ISR): a branch-free row loop the JIT compiles tighter
+  const full = b !== undefined && d !== undefined && f !== undefined && useGain && setVar;
   let nonFinite = 0;
   for (const amp of detector.amplifiers) {
     const g = useGain ? amp.gain : 1;
@@ -54,6 +56,10 @@ export function fusedCalibrate(mi: MaskedImage<Float32Array>, detector: Detector
       const bo = cal.bias ? row * cal.bias.stride + bx : 0;
       const dOff = cal.dark ? row * cal.dark.image.stride + bx : 0;
       const fo = cal.flat ? row * cal.flat.image.stride + bx : 0;
+      if (full) {
+        nonFinite += fullRow(a, io, v, vo, m, mo, b!, bo, d!, dOff, f!, fo, amp.bbox.width, g, rn2, darkC, flatInv, bits);
+        continue;
+      }
       for (let x = 0, W = amp.bbox.width; x < W; x++) {
         let p = a[io + x]!;
         if (b !== undefined) p = fr(p - b[bo + x]!);
@@ -77,6 +83,50 @@ export function fusedCalibrate(mi: MaskedImage<Float32Array>, detector: Detector
         if (bits !== 0 && p - p !== 0) m[mo + x]! |= bits;
       }
     }
+  }
+  return nonFinite;
+}
+
+/** One amplifier row with bias, gain, variance, dark and flat all applied (same rounding as above). */
+function fullRow(
+  a: Float32Array,
+  io: number,
+  v: Float32Array,
+  vo: number,
+  m: Int32Array,
+  mo: number,
+  b: Float32Array,
+  bo: number,
+  d: Float32Array,
+  dOff: number,
+  f: Float32Array,
+  fo: number,
+  W: number,
+  g: number,
+  rn2: number,
+  darkC: number,
+  flatInv: number,
+  bits: number,
+): number {
+  const fr = Math.fround;
+  let nonFinite = 0;
+  for (let x = 0; x < W; x++) {
+    let p = fr(fr(a[io + x]! - b[bo + x]!) * g);
+    let q = fr(Math.max(p, 0) + rn2);
+    if (p - p !== 0) nonFinite++;
+    p = fr(p + darkC * d[dOff + x]!);
+    const gf = f[fo + x]! * flatInv;
+    if (gf > 0) {
+      const r = 1 / gf;
+      p = fr(p * r);
+      q = fr(q * (r * r));
+    } else {
+      p = Number.NaN;
+      q = Number.NaN;
+    }
+    a[io + x] = p;
+    v[vo + x] = q;
+    if (bits !== 0 && p - p !== 0) m[mo + x]! |= bits;
   }
   return nonFinite;
 }
