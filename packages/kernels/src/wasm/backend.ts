@@ -705,7 +705,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
               vars ? op.variance!.byteOffset : 0,
               msks ? op.mask!.byteOffset : 0,
               count.byteOffset,
-              scope.alloc(N * 48),
+              scope.alloc(N * 160 + 160),
               NO_DATA,
             ],
           },
