@@ -5,6 +5,7 @@
 // variance must equal the oracle's float32 values exactly (not just within FLOAT_TOL), masks and
 // counts too; 1 and 3 threads must agree bit for bit.
 import {
+  type Backend,
   createTsBackend,
   createWasmBackend,
   MaskBits,
@@ -16,8 +17,11 @@ import { describe, expect, it } from "vitest";
 import { planesIdentical, rng, synth } from "./helpers.js";
 
 const ts = createTsBackend();
-const w1 = await createWasmBackend({ threads: 1 });
-const w3 = await createWasmBackend({ threads: 3 });
+const started = await Promise.all([1, 3].map((threads) => createWasmBackend({ threads })));
+const [w1, w3] = started.map((b) => {
+  if (typeof b === "string") throw new Error(`wasm backend unavailable: ${b}`);
+  return b;
+}) as [Backend, Backend];
 
 /** First differing output (image, variance, mask, count) of two stacks, exact comparison; null if none. */
 function exactDiff(a: StackResult, b: StackResult): string | null {
