@@ -75,16 +75,16 @@ export function flatScale(flat: Image<Float32Array>, mask?: Mask, badBits = 0): 
 
 /**
  * Flat-field division: image /= flat/scale, variance /= (flat/scale)²; `scale` defaults to the
- * mean of the flat's finite positive pixels without `badBits` in the image's mask
- * ({@link flatScale}; so a flat with any normalisation can be used).
+ * mean of the flat's finite positive pixels ({@link flatScale}, which can also leave out defects;
+ * so a flat with any normalisation can be used).
  * Pixels where the flat is ≤ 0 or NaN become NaN (masked later as BAD).
  * @returns the scale used.
  */
-export function divideFlat(mi: MaskedImage<Float32Array>, flat: Image<Float32Array>, scale?: number, badBits = 0): number {
+export function divideFlat(mi: MaskedImage<Float32Array>, flat: Image<Float32Array>, scale?: number): number {
   checkSize(mi, flat, "flat");
   const f = flat.array;
   const fs = flat.stride;
-  const s = scale ?? flatScale(flat, mi.mask, badBits);
+  const s = scale ?? flatScale(flat);
   const im = mi.image.array;
   const vr = mi.variance.array;
   const is = mi.image.stride;
